@@ -1,0 +1,67 @@
+# `make run` and `make test` do all set-up on a fresh machine; `make ci` is what .ci/run calls.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+BUILD := trainer/static/build
+ASSETS := $(BUILD)/app.css $(BUILD)/govuk-frontend.min.js $(BUILD)/assets/manifest.json
+POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test ci lint format assets db test-postgres test-browser chromium clean
+
+run: $(STAMP) assets db
+	$(BIN)/trainer serve
+
+test: $(STAMP) assets
+	$(BIN)/pytest
+
+ci: lint test test-postgres test-browser
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+assets: $(ASSETS)
+
+$(BUILD)/app.css: node_modules/.package-lock.json trainer/static/src/app.scss
+	mkdir -p $(BUILD)
+	npx sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps trainer/static/src/app.scss $@
+
+$(BUILD)/govuk-frontend.min.js: node_modules/.package-lock.json
+	mkdir -p $(BUILD)
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $@
+
+$(BUILD)/assets/manifest.json: node_modules/.package-lock.json
+	mkdir -p $(BUILD)/assets
+	cp -R node_modules/govuk-frontend/dist/govuk/assets/images $(BUILD)/assets/
+	cp node_modules/govuk-frontend/dist/govuk/assets/manifest.json $@
+
+db: $(STAMP)
+	$(BIN)/trainer init-db
+	$(BIN)/trainer seed-demo
+
+test-postgres: $(STAMP) assets
+	TRAINER_TEST_DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest tests/app -m "not browser"
+
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+
+test-browser: $(STAMP) assets chromium
+	TRAINER_REQUIRE_BROWSER=1 $(BIN)/pytest tests/browser
+
+clean:
+	rm -rf $(VENV) node_modules $(BUILD) instance/*.db

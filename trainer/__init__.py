@@ -1,0 +1,148 @@
+"""Information Sharing Training: the Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask, g, render_template
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SERVICE_NAME = "Information Sharing Training"
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Build the app: config, extensions, content, blueprints, errors, filters and commands."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    _load_config(app, config)
+    _register_extensions(app)
+    _load_content(app)
+    _register_templates(app)
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    _register_security_headers(app)
+    _register_commands(app)
+    return app
+
+
+def _load_config(app: Flask, overrides: Mapping | None) -> None:
+    from .config import check_config, load_config
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(Path(app.instance_path), overrides))
+    check_config(app.config)
+
+
+def _register_extensions(app: Flask) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from .database import configure_engine
+    from .extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    WTFormsHelpers(app)
+
+
+def _load_content(app: Flask) -> None:
+    """Build the catalogue once; invalid content stops start-up with every problem listed."""
+    from .content import load_catalogue
+
+    catalogue = load_catalogue(app.config["CONTENT_DIR"])
+    app.extensions["catalogue"] = catalogue
+    logger.info("content loaded: %s", catalogue.summary())
+
+
+def _register_templates(app: Flask) -> None:
+    from . import filters
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    filters.register(app)
+
+    @app.context_processor
+    def service() -> dict:
+        return {
+            "service_name": SERVICE_NAME,
+            "catalogue": app.extensions["catalogue"],
+            "csp_nonce": g.get("csp_nonce", ""),
+        }
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .auth import bp as auth_bp
+    from .learn import bp as learn_bp
+    from .main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(learn_bp)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def page(template: str, status: int):
+        return render_template(template), status
+
+    app.register_error_handler(403, lambda e: page("errors/403.html", 403))
+    app.register_error_handler(404, lambda e: page("errors/404.html", 404))
+    app.register_error_handler(429, lambda e: page("errors/429.html", 429))
+    app.register_error_handler(500, lambda e: page("errors/500.html", 500))
+    # A form left open past its token's life is common and harmless: say what to do, not "400".
+    app.register_error_handler(CSRFError, lambda e: page("errors/csrf.html", 400))
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.before_request
+    def make_nonce() -> None:
+        g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.after_request
+    def headers(response):
+        nonce = g.get("csp_nonce", "")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            f"script-src 'self' 'nonce-{nonce}'; object-src 'none'; base-uri 'self'; "
+            "frame-ancestors 'none'; form-action 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+
+def _register_commands(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

@@ -1,0 +1,120 @@
+"""The `trainer` command: serve, set up the database, demo data and content checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from .content import ContentError, load_catalogue
+
+
+def _create_app(*_args) -> Flask:
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def main() -> None:
+    """Information Sharing Training."""
+
+
+@main.command("check-content", with_appcontext=False)
+@click.option(
+    "--content-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder holding modules/, quizzes/ and case_examples/ (default: TRAINER_CONTENT_DIR or this project).",
+)
+def check_content(content_dir: Path | None) -> None:
+    """Validate every content file and print what was loaded, or every problem found."""
+    from .config import load_config
+
+    folder = content_dir or Path(load_config(Path("instance"))["CONTENT_DIR"])
+    try:
+        catalogue = load_catalogue(folder)
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{len(error.problems)} problem(s) in {folder}") from None
+    click.echo(f"Content OK: {catalogue.summary()}")
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create the database, or bring it up to the latest schema."""
+    from flask_migrate import upgrade
+
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    click.echo("Database is up to date.")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo() -> None:
+    """Add demo organisations and one account per role, and print how to sign in."""
+    from .demo import seed_demo as seed
+
+    credentials = Path(current_app.instance_path) / "demo-accounts.txt"
+    accounts = seed(credentials)
+    click.echo("Demo accounts (local use only):")
+    for account in accounts:
+        click.echo(
+            f"  {', '.join(account.roles):<16} {account.email:<22} password: {account.password}"
+        )
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    help="learner, trainer, lead or admin; repeat for several.",
+)
+@click.option("--organisation", help="Name of an existing organisation.")
+@click.password_option(help="At least 12 characters; asked for if not given.")
+@with_appcontext
+def create_user(email, name, roles, organisation, password) -> None:
+    """Create an account."""
+    from .auth.services import AccountError
+    from .auth.services import create_user as create
+    from .extensions import db
+    from .models import Organisation
+
+    org = None
+    if organisation:
+        org = db.session.scalars(
+            db.select(Organisation).where(Organisation.name == organisation)
+        ).first()
+        if org is None:
+            raise click.ClickException(f"no organisation is called {organisation!r}")
+    try:
+        user = create(email, name, password, list(roles), org)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Created {user.email} with roles: {', '.join(roles)}.")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """Serve the site for local use (behind a proxy, run gunicorn instead: see the README)."""
+    from werkzeug.serving import run_simple
+
+    click.echo(f"Serving on http://{host}:{port}/ (press Ctrl+C to stop)")
+    # Flask's app.run() refuses to start from inside its own CLI, so use Werkzeug directly.
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
+
+
+def register(app: Flask) -> None:
+    for command in (init_db, seed_demo, create_user, serve):
+        app.cli.add_command(command)

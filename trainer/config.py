@@ -1,0 +1,98 @@
+"""Settings from TRAINER_* environment variables, with safe local defaults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (refused outside development, see check_config)
+
+# Each setting: environment variable, config key, default, what it does (the README lists these).
+SETTINGS: tuple[tuple[str, str, str | None, str], ...] = (
+    ("TRAINER_SECRET_KEY", "SECRET_KEY", None, "signs sessions and forms; required in production"),
+    (
+        "DATABASE_URL",
+        "SQLALCHEMY_DATABASE_URI",
+        None,
+        "database; SQLite in the instance folder if unset",
+    ),
+    (
+        "TRAINER_CONTENT_DIR",
+        "CONTENT_DIR",
+        None,
+        "folder holding modules/, quizzes/, case_examples/",
+    ),
+    ("TRAINER_ENV", "ENV_NAME", "development", "development or production"),
+    (
+        "TRAINER_RATELIMIT_STORAGE_URL",
+        "RATELIMIT_STORAGE_URI",
+        "memory://",
+        "rate-limit counters, e.g. redis://127.0.0.1:6379/0",
+    ),
+    (
+        "TRAINER_LOGIN_RATE_LIMIT",
+        "LOGIN_RATE_LIMIT",
+        "10 per minute;50 per hour",
+        "sign-in attempts allowed per address",
+    ),
+    (
+        "TRAINER_SESSION_COOKIE_SECURE",
+        "SESSION_COOKIE_SECURE",
+        None,
+        "send cookies over HTTPS only; on by default in production",
+    ),
+)
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(instance_path: Path, overrides: Mapping | None = None) -> dict:
+    """Build the app's configuration from defaults, then the environment, then overrides."""
+    project_root = Path(__file__).resolve().parent.parent
+    config: dict = {
+        "SECRET_KEY": DEV_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'trainer.db'}",
+        "CONTENT_DIR": str(project_root),
+        "ENV_NAME": "development",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+    for variable, key, _default, _help in SETTINGS:
+        value = os.environ.get(variable)
+        if value:
+            config[key] = value
+    if os.environ.get("TRAINER_SESSION_COOKIE_SECURE"):
+        config["SESSION_COOKIE_SECURE"] = _truthy(os.environ["TRAINER_SESSION_COOKIE_SECURE"])
+    else:
+        config["SESSION_COOKIE_SECURE"] = config["ENV_NAME"] == "production"
+    config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
+    if overrides:
+        config.update(overrides)
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    return config
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the postgres:// and postgresql:// forms hosts hand out; we drive them with psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def check_config(config: Mapping) -> None:
+    """Refuse to run in production with the development secret."""
+    if config["ENV_NAME"] == "production" and config["SECRET_KEY"] == DEV_SECRET_KEY:
+        raise RuntimeError(
+            "Set TRAINER_SECRET_KEY to a long random value before running in production"
+        )

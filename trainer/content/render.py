@@ -1,0 +1,100 @@
+"""Markdown to safe HTML, with the internal `[[kind:id]]` links resolved."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from markdown.inlinepatterns import InlineProcessor
+
+LINK_PATTERN = r"\[\[(?P<kind>[a-z]+):(?P<id>[^\]|]*)(?:\|(?P<label>[^\]]+))?\]\]"
+LINK_KINDS = ("term", "case", "module")
+
+
+@dataclass(frozen=True)
+class Target:
+    href: str
+    label: str
+    description: str = ""
+
+
+Resolver = Callable[[str, str], Target | None]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    toc: tuple[tuple[str, str], ...]
+    broken_links: tuple[str, ...]
+
+
+_ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "caption", "code", "dd", "div", "dl", "dt", "em",
+    "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "span", "strong", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+_ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id"},
+    "a": {"href", "title"},
+    "td": {"align", "style"},
+    "th": {"align", "style", "scope"},
+    "ol": {"start"},
+}
+_ALLOWED_STYLES = {"text-align"}
+
+
+class _InternalLinks(InlineProcessor):
+    def __init__(self, pattern: str, resolver: Resolver, broken: list[str]) -> None:
+        super().__init__(pattern)
+        self.resolver = resolver
+        self.broken = broken
+
+    def handleMatch(self, m: re.Match[str], data: str):
+        kind, ref = m.group("kind"), m.group("id").strip()
+        target = self.resolver(kind, ref) if kind in LINK_KINDS else None
+        if target is None:
+            self.broken.append(f"{kind}:{ref}")
+            span = etree.Element("span")
+            span.text = m.group("label") or ref
+            return span, m.start(0), m.end(0)
+        link = etree.Element("a")
+        link.set("href", target.href)
+        link.set("class", f"govuk-link app-link--{kind}")
+        if target.description:
+            link.set("title", target.description)
+        link.text = m.group("label") or target.label
+        return link, m.start(0), m.end(0)
+
+
+def render_markdown(text: str, resolver: Resolver) -> Rendered:
+    """Render author Markdown to sanitised HTML and report links that do not resolve."""
+    broken: list[str] = []
+    md = markdown.Markdown(
+        extensions=["tables", "footnotes", "admonition", "def_list", "toc", "sane_lists"],
+        extension_configs={"toc": {"toc_depth": "2-2", "permalink": False}},
+        output_format="html",
+    )
+    md.inlinePatterns.register(_InternalLinks(LINK_PATTERN, resolver, broken), "internal", 175)
+    html = md.convert(text)
+    toc = tuple((token["id"], token["name"]) for token in md.toc_tokens)
+    clean = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        filter_style_properties=_ALLOWED_STYLES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    return Rendered(html=clean, toc=toc, broken_links=tuple(broken))
+
+
+def plain_text(text: str) -> str:
+    """Markdown source reduced to text, for tooltips and exports."""
+    html = markdown.markdown(
+        re.sub(LINK_PATTERN, lambda m: m.group("label") or m.group("id"), text)
+    )
+    return " ".join(nh3.clean(html, tags=set()).split())

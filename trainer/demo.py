@@ -1,0 +1,82 @@
+"""Demo organisations and one account per role, for trying the service locally."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from .auth.services import create_user
+from .extensions import db
+from .models import Organisation, User
+
+ORGANISATIONS = (
+    ("Northbridge Children's Services", "childrens-social-care"),
+    ("Northbridge Community Health NHS Trust", "health"),
+    ("Riverside Primary School", "education"),
+)
+
+# email, name, roles, organisation index, sector, job role
+ACCOUNTS = (
+    ("learner@example.org", "Lena Learner", ["learner"], 1, "health", "Health visitor"),
+    (
+        "trainer@example.org",
+        "Tom Trainer",
+        ["trainer", "learner"],
+        0,
+        "childrens-social-care",
+        "Safeguarding trainer",
+    ),
+    (
+        "lead@example.org",
+        "Leila Lead",
+        ["lead", "learner"],
+        0,
+        "childrens-social-care",
+        "Workforce development lead",
+    ),
+    ("admin@example.org", "Adam Admin", ["admin"], 0, "other", "Service administrator"),
+)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    password: str
+    roles: tuple[str, ...]
+
+
+def _saved_passwords(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    pairs = (line.split(" ", 1) for line in path.read_text().splitlines() if " " in line)
+    return {email: password for email, password in pairs}
+
+
+def seed_demo(credentials_file: Path, password: str | None = None) -> list[DemoAccount]:
+    """Create what is missing; keep accounts whose saved password still works.
+
+    Passwords are random per machine and kept in the instance folder, so a second run can print
+    them again without storing anything but hashes in the database.
+    """
+    organisations = []
+    for name, sector in ORGANISATIONS:
+        org = db.session.scalars(db.select(Organisation).where(Organisation.name == name)).first()
+        if org is None:
+            org = Organisation(name=name, sector=sector)
+            db.session.add(org)
+        organisations.append(org)
+    saved = _saved_passwords(credentials_file)
+    accounts = []
+    for email, name, roles, org_index, sector, job_role in ACCOUNTS:
+        wanted = password or saved.get(email) or secrets.token_urlsafe(12)
+        user = db.session.scalars(db.select(User).where(User.email == email)).first()
+        if user is None:
+            create_user(email, name, wanted, roles, organisations[org_index], sector, job_role)
+        elif not user.check_password(wanted):
+            user.set_password(wanted)
+        accounts.append(DemoAccount(email, wanted, tuple(roles)))
+    db.session.commit()
+    credentials_file.write_text("".join(f"{a.email} {a.password}\n" for a in accounts))
+    credentials_file.chmod(0o600)
+    return accounts

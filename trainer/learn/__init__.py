@@ -1,0 +1,7 @@
+"""Courses, modules, the case library and the glossary."""
+
+from flask import Blueprint
+
+bp = Blueprint("learn", __name__)
+
+from . import views  # noqa: E402,F401  (routes attach themselves to bp)

@@ -1,0 +1,38 @@
+"""Home, health check, accessibility statement and privacy notice."""
+
+from flask import current_app, jsonify, render_template
+from flask_login import current_user
+
+from trainer.database import is_reachable
+from trainer.extensions import db
+from trainer.learn.queries import courses_for
+
+from . import bp
+
+
+@bp.route("/")
+def home():
+    catalogue = current_app.extensions["catalogue"]
+    user = current_user if current_user.is_authenticated else None
+    return render_template("main/home.html", courses=courses_for(catalogue, user))
+
+
+@bp.route("/healthz")
+def healthz():
+    database_ok = is_reachable(db.engine)
+    body = {
+        "status": "ok" if database_ok else "degraded",
+        "database": "reachable" if database_ok else "unreachable",
+        "content": current_app.extensions["catalogue"].counts(),
+    }
+    return jsonify(body), 200 if database_ok else 503
+
+
+@bp.route("/accessibility")
+def accessibility():
+    return render_template("main/accessibility.html")
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("main/privacy.html")
