@@ -86,10 +86,15 @@ class _Loader:
         try:
             meta = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
+            # The context mark (where a quoted string or block began) is where authors look.
+            mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}" if mark else ""
-            problem = getattr(exc, "problem", None) or str(exc)
-            self.problems.append(Problem(name, where, f"is not valid YAML: {problem}"))
+            what = ", ".join(
+                part
+                for part in (getattr(exc, "context", None), getattr(exc, "problem", None))
+                if part
+            )
+            self.problems.append(Problem(name, where, f"is not valid YAML: {what or exc}"))
             return None
         return _Doc(path, name, meta, body, version)
 

@@ -192,8 +192,14 @@ class Catalogue:
         return [self.modules[module_id] for module_id in course.module_ids]
 
     def summary(self) -> str:
-        c = self.counts()
-        return (
-            f"{c['courses']} courses, {c['modules']} modules, {c['case_examples']} case examples, "
-            f"{c['quizzes']} quizzes, {c['glossary_terms']} glossary terms"
+        """One line for people: "3 courses, 17 modules, 1 case example, ..."."""
+        names = {
+            "courses": ("course", "courses"),
+            "modules": ("module", "modules"),
+            "case_examples": ("case example", "case examples"),
+            "quizzes": ("quiz", "quizzes"),
+            "glossary_terms": ("glossary term", "glossary terms"),
+        }
+        return ", ".join(
+            f"{count} {names[key][count != 1]}" for key, count in self.counts().items()
         )

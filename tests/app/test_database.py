@@ -1,0 +1,57 @@
+"""The database: migrations match the models, and the rules the database holds are enforced."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy.exc import IntegrityError
+
+from tests.conftest import make_organisation, make_user
+from trainer.extensions import db
+from trainer.models import RoleGrant
+
+
+def test_migrations_build_exactly_the_schema_the_models_describe(app):
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    upgrade(directory=app.extensions["migrate"].directory)
+    with db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert differences == []
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE alembic_version")
+
+
+def test_email_addresses_are_unique(app):
+    make_user("learner", email="same@example.org")
+    with pytest.raises(ValueError, match="already exists"):
+        make_user("trainer", email="SAME@example.org")
+
+
+def test_unknown_roles_are_refused_by_the_database(app):
+    user = make_user("learner")
+    db.session.add(RoleGrant(user_id=user.id, role="superuser"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_deleting_an_organisation_keeps_its_people(app):
+    org = make_organisation()
+    user = make_user("learner", org=org)
+    db.session.delete(org)
+    db.session.commit()
+    db.session.refresh(user)
+    assert user.organisation_id is None
+
+
+def test_times_are_stored_and_read_back_in_utc(app):
+    user = make_user("learner")
+    db.session.expire_all()
+    assert user.created_at.utcoffset().total_seconds() == 0
+
+
+@pytest.mark.postgres
+def test_the_suite_is_running_on_postgresql(app):
+    assert db.engine.dialect.name == "postgresql"

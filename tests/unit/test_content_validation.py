@@ -1,0 +1,128 @@
+"""Every kind of content mistake is reported with the file, the field and what was expected.
+
+Each case overlays a small folder from tests/fixtures/content/broken/<name>/ on the valid
+fixture content, so one mistake is tested at a time.
+"""
+
+import shutil
+
+import pytest
+
+from tests.conftest import FIXTURES, VALID_CONTENT
+from trainer.content import ContentError, load_catalogue
+
+BROKEN = FIXTURES / "content" / "broken"
+
+
+def content_with(tmp_path, overlay: str):
+    folder = tmp_path / "content"
+    shutil.copytree(VALID_CONTENT, folder)
+    shutil.copytree(BROKEN / overlay, folder, dirs_exist_ok=True)
+    return folder
+
+
+def problems_for(tmp_path, overlay: str) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load_catalogue(content_with(tmp_path, overlay))
+    return [str(problem) for problem in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("overlay", "expected"),
+    [
+        (
+            "unreachable_step",
+            "quizzes/bruise-scenario.yaml: steps[3]: step 'orphan' cannot be reached from the first step",
+        ),
+        (
+            "dangling_next",
+            "quizzes/bruise-scenario.yaml: steps[0].choices[0].next: goes to unknown step 'phone-call'; expected a step id or 'end'",
+        ),
+        (
+            "step_loop",
+            "quizzes/bruise-scenario.yaml: steps: the steps loop: visit -> later -> visit; every path must reach the end",
+        ),
+        (
+            "unknown_case_example",
+            "quizzes/bruise-scenario.yaml: case_example: unknown case example 'scald-on-toddler'",
+        ),
+        (
+            "unknown_term_link",
+            "modules/basics/02-how-to-decide.md: body: link [[term:gillick]] does not resolve: expected a glossary term id",
+        ),
+        ("duplicate_id", "module: id: duplicate module id 'why-share'"),
+        (
+            "unknown_key",
+            "modules/basics/course.yaml: refresh_every: unknown key; allowed keys are: id, title, summary, audience, modules, completion, cpd_minutes, validity_months, last_reviewed, facilitator_notes",
+        ),
+        ("missing_field", "case_examples/bruise-on-baby.md: last_reviewed: is required"),
+        (
+            "wrong_type",
+            "modules/basics/01-why-share.md: duration_minutes: expected a whole number, got 'fifteen'",
+        ),
+        (
+            "invalid_yaml",
+            "quizzes/basics-check.yaml: line 2: is not valid YAML: while scanning a quoted scalar",
+        ),
+        (
+            "module_not_listed",
+            "modules/basics/course.yaml: modules: does not list module 'extra', so no one can reach it",
+        ),
+        (
+            "unknown_principle",
+            "quizzes/bruise-scenario.yaml: steps[2].choices[0].rests_on: unknown principle or decision question 'q-gut-feeling'",
+        ),
+        (
+            "single_two_correct",
+            "quizzes/basics-check.yaml: questions[0].options: a single-choice question needs exactly one correct option, found 2",
+        ),
+        (
+            "unknown_sector",
+            "modules/basics/course.yaml: audience[1]: unknown value 'nursing'; expected one of: health,",
+        ),
+        (
+            "no_front_matter",
+            "case_examples/bruise-on-baby.md: expected YAML front matter between two '---' lines at the top",
+        ),
+        (
+            "unknown_quiz_kind",
+            "quizzes/basics-check.yaml: kind: expected 'scenario' or 'check', got 'poll'",
+        ),
+    ],
+)
+def test_mistake_is_reported_with_file_field_and_expectation(tmp_path, overlay, expected):
+    problems = problems_for(tmp_path, overlay)
+    assert any(problem.startswith(expected) for problem in problems), problems
+
+
+def test_every_problem_is_reported_at_once_not_just_the_first(tmp_path):
+    folder = content_with(tmp_path, "unknown_key")
+    shutil.copytree(BROKEN / "wrong_type", folder, dirs_exist_ok=True)
+    shutil.copytree(BROKEN / "dangling_next", folder, dirs_exist_ok=True)
+    with pytest.raises(ContentError) as caught:
+        load_catalogue(folder)
+    files = {problem.file for problem in caught.value.problems}
+    assert {
+        "modules/basics/course.yaml",
+        "modules/basics/01-why-share.md",
+        "quizzes/bruise-scenario.yaml",
+    } <= files
+
+
+def test_a_missing_content_folder_is_named(tmp_path):
+    (tmp_path / "modules").mkdir()
+    with pytest.raises(ContentError) as caught:
+        load_catalogue(tmp_path)
+    assert [p.file for p in caught.value.problems] == ["case_examples", "quizzes"]
+
+
+def test_a_step_with_no_way_to_the_end_is_reported(tmp_path):
+    problems = problems_for(tmp_path, "step_loop")
+    assert not any("'visit' reaches the end" in p for p in problems)
+    assert any("steps: the steps loop" in p for p in problems)
+
+
+def test_broken_fixture_folders_each_break_the_valid_content(tmp_path):
+    """Guard for the fixtures themselves: every overlay really produces a problem."""
+    for overlay in sorted(p.name for p in BROKEN.iterdir()):
+        assert problems_for(tmp_path / overlay, overlay)
