@@ -1,0 +1,81 @@
+"""Browser tests: the site served on a free local port, driven by Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD, make_app
+from trainer.demo import seed_demo
+from trainer.extensions import db
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without these, Chromium reaches for Google's services, which this closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("TRAINER_REQUIRE_BROWSER"):
+        raise pytest.UsageError(f"{CHROMIUM} is missing: make chromium installs it")
+    skip = pytest.mark.skip(reason=f"needs Chromium at {CHROMIUM}: make test-browser installs it")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("live")
+    app = make_app(folder, SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'live.db'}")
+    with app.app_context():
+        db.create_all()
+        seed_demo(folder / "demo-accounts.txt", password=PASSWORD)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def serious_accessibility_problems(page) -> list[str]:
+    """axe-core (shipped inside axe-playwright-python) on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
