@@ -118,3 +118,7 @@ def serve(host: str, port: int) -> None:
 def register(app: Flask) -> None:
     for command in (init_db, seed_demo, create_user, serve):
         app.cli.add_command(command)
+
+
+if __name__ == "__main__":
+    main()

@@ -59,6 +59,7 @@ def load_config(instance_path: Path, overrides: Mapping | None = None) -> dict:
         "ENV_NAME": "development",
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": "trainer",
         "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
