@@ -8,41 +8,16 @@ from pathlib import Path
 
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (refused outside development, see check_config)
 
-# Each setting: environment variable, config key, default, what it does (the README lists these).
-SETTINGS: tuple[tuple[str, str, str | None, str], ...] = (
-    ("TRAINER_SECRET_KEY", "SECRET_KEY", None, "signs sessions and forms; required in production"),
-    (
-        "DATABASE_URL",
-        "SQLALCHEMY_DATABASE_URI",
-        None,
-        "database; SQLite in the instance folder if unset",
-    ),
-    (
-        "TRAINER_CONTENT_DIR",
-        "CONTENT_DIR",
-        None,
-        "folder holding modules/, quizzes/, case_examples/",
-    ),
-    ("TRAINER_ENV", "ENV_NAME", "development", "development or production"),
-    (
-        "TRAINER_RATELIMIT_STORAGE_URL",
-        "RATELIMIT_STORAGE_URI",
-        "memory://",
-        "rate-limit counters, e.g. redis://127.0.0.1:6379/0",
-    ),
-    (
-        "TRAINER_LOGIN_RATE_LIMIT",
-        "LOGIN_RATE_LIMIT",
-        "10 per minute;50 per hour",
-        "sign-in attempts allowed per address",
-    ),
-    (
-        "TRAINER_SESSION_COOKIE_SECURE",
-        "SESSION_COOKIE_SECURE",
-        None,
-        "send cookies over HTTPS only; on by default in production",
-    ),
-)
+# Environment variable -> config key. Defaults live in load_config; the README lists both.
+ENVIRONMENT: dict[str, str] = {
+    "TRAINER_SECRET_KEY": "SECRET_KEY",
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "TRAINER_CONTENT_DIR": "CONTENT_DIR",
+    "TRAINER_ENV": "ENV_NAME",
+    "TRAINER_RATELIMIT_STORAGE_URL": "RATELIMIT_STORAGE_URI",
+    "TRAINER_RATELIMIT_KEY_PREFIX": "RATELIMIT_KEY_PREFIX",
+    "TRAINER_LOGIN_RATE_LIMIT": "LOGIN_RATE_LIMIT",
+}
 
 
 def _truthy(value: str) -> bool:
@@ -68,7 +43,7 @@ def load_config(instance_path: Path, overrides: Mapping | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "WTF_CSRF_TIME_LIMIT": None,
     }
-    for variable, key, _default, _help in SETTINGS:
+    for variable, key in ENVIRONMENT.items():
         value = os.environ.get(variable)
         if value:
             config[key] = value

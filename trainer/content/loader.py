@@ -237,11 +237,11 @@ class _Loader:
 
         disclaimer = ""
         if (modules_dir / "disclaimer.md").exists():
-            doc = self.read(modules_dir / "disclaimer.md", False)
-            if doc and isinstance(doc.meta, str):
-                disclaimer = self.markdown(doc.meta, doc.name, "").html
-            elif doc:
-                self.problems.append(Problem(doc.name, "", "expected Markdown text"))
+            disclaimer = self.markdown(
+                (modules_dir / "disclaimer.md").read_text(encoding="utf-8"),
+                "modules/disclaimer.md",
+                "",
+            ).html
         if self.problems:
             raise ContentError(self.problems)
         return Catalogue(

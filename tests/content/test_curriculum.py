@@ -1,0 +1,120 @@
+"""The curriculum itself: what the issue promises learners and trainers holds for every file."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from trainer import PROJECT_ROOT
+from trainer.content import load_catalogue
+from trainer.quiz import best_path, walk, worst_path
+
+CATALOGUE = load_catalogue(PROJECT_ROOT)
+SCENARIOS = sorted(q.id for q in CATALOGUE.quizzes.values() if q.kind == "scenario")
+CHECKS = sorted(q.id for q in CATALOGUE.quizzes.values() if q.kind == "check")
+
+
+def content_text() -> str:
+    files = [
+        *PROJECT_ROOT.glob("modules/**/*.md"),
+        *PROJECT_ROOT.glob("modules/**/*.yaml"),
+        *PROJECT_ROOT.glob("case_examples/*.md"),
+        *PROJECT_ROOT.glob("quizzes/*.yaml"),
+    ]
+    return "\n".join(Path(f).read_text() for f in files if f.name != "glossary.yaml")
+
+
+def test_the_three_courses_have_the_promised_modules():
+    sizes = {course.id: len(course.module_ids) for course in CATALOGUE.courses.values()}
+    assert sizes["essentials"] >= 8
+    assert sizes["legal"] >= 5
+    assert sizes["leading"] >= 3
+
+
+def test_there_are_at_least_15_case_examples_and_30_glossary_terms():
+    assert len(CATALOGUE.cases) >= 15
+    assert len(CATALOGUE.terms) >= 30
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_best_path_passes_and_worst_path_fails(scenario_id):
+    quiz = CATALOGUE.quizzes[scenario_id]
+    best = walk(quiz, best_path(quiz)).result
+    worst = walk(quiz, worst_path(quiz)).result
+    assert best.percent == 100 and best.has_passed
+    assert not worst.has_passed
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_every_path_asks_at_least_two_decisions(scenario_id):
+    quiz = CATALOGUE.quizzes[scenario_id]
+
+    def shortest(step_id: str) -> int:
+        step = quiz.step(step_id)
+        return 1 + min(0 if c.next_step == "end" else shortest(c.next_step) for c in step.choices)
+
+    assert shortest(quiz.start.id) >= 2
+
+
+def test_every_case_example_has_a_scenario():
+    with_scenario = {CATALOGUE.quizzes[q].case_example for q in SCENARIOS}
+    assert set(CATALOGUE.cases) <= with_scenario
+
+
+def test_every_case_example_is_told_in_stages():
+    for case in CATALOGUE.cases.values():
+        stages = [title for _, title in case.stages if title.startswith("Stage")]
+        assert len(stages) >= 2, case.id
+
+
+def test_every_glossary_term_is_used_somewhere():
+    text = content_text()
+    unused = [t for t in CATALOGUE.terms if not re.search(rf"\[\[term:{t}(\||\]\])", text)]
+    assert unused == []
+
+
+def test_every_module_is_reachable_from_a_course_and_has_a_knowledge_check():
+    in_courses = {m for course in CATALOGUE.courses.values() for m in course.module_ids}
+    assert in_courses == set(CATALOGUE.modules)
+    for module in CATALOGUE.modules.values():
+        assert any(CATALOGUE.quizzes[q].kind == "check" for q in module.quizzes), module.id
+
+
+def test_every_module_states_sources_and_review_date_and_facilitator_notes():
+    for module in CATALOGUE.modules.values():
+        assert module.sources and module.last_reviewed.year >= 2024, module.id
+        assert module.facilitator_notes_html, module.id
+    for case in CATALOGUE.cases.values():
+        assert case.facilitator_notes_html, case.id
+
+
+def test_each_course_ends_with_a_final_assessment_using_every_question_type():
+    for course in CATALOGUE.courses.values():
+        assert course.completion_quizzes, course.id
+        final = CATALOGUE.quizzes[course.completion_quizzes[-1]]
+        assert {q.type for q in final.questions} == {"single", "multiple", "true_false", "ordering"}
+
+
+def test_course_plans_cover_a_half_day_and_a_full_day_session():
+    for course in CATALOGUE.courses.values():
+        notes = course.facilitator_notes_html.lower()
+        assert "half-day" in notes or "half day" in notes, course.id
+        assert "full-day" in notes or "full day" in notes, course.id
+
+
+def test_scenarios_teach_judgement_not_a_reflex_to_share():
+    """Somewhere the best answer is to hold back: not share, share part, or ask first."""
+    restraint = re.compile(r"do-not|dont|not-share|withhold|part|consent|decline|no-")
+    best_choices = [
+        choice
+        for quiz_id in SCENARIOS
+        for choice in best_path(CATALOGUE.quizzes[quiz_id])
+        if restraint.search(choice)
+    ]
+    assert len(best_choices) >= 5, best_choices
+
+
+def test_the_disclaimer_says_training_aid_and_local_procedures():
+    text = CATALOGUE.disclaimer_html.lower()
+    assert "not legal advice" in text
+    assert "local safeguarding partnership" in text
