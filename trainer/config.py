@@ -17,6 +17,12 @@ ENVIRONMENT: dict[str, str] = {
     "TRAINER_RATELIMIT_STORAGE_URL": "RATELIMIT_STORAGE_URI",
     "TRAINER_RATELIMIT_KEY_PREFIX": "RATELIMIT_KEY_PREFIX",
     "TRAINER_LOGIN_RATE_LIMIT": "LOGIN_RATE_LIMIT",
+    "TRAINER_BASE_URL": "BASE_URL",
+    "TRAINER_MAIL_FROM": "MAIL_FROM",
+    "TRAINER_SMTP_HOST": "SMTP_HOST",
+    "TRAINER_SMTP_PORT": "SMTP_PORT",
+    "TRAINER_SMTP_USERNAME": "SMTP_USERNAME",
+    "TRAINER_SMTP_PASSWORD": "SMTP_PASSWORD",
 }
 
 
@@ -42,11 +48,21 @@ def load_config(instance_path: Path, overrides: Mapping | None = None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "WTF_CSRF_TIME_LIMIT": None,
+        "BASE_URL": "",
+        "MAIL_FROM": "Information Sharing Training <no-reply@localhost>",
+        "SMTP_HOST": "",
+        "SMTP_PORT": "587",
+        "SMTP_USERNAME": "",
+        "SMTP_PASSWORD": "",
+        "SMTP_STARTTLS": True,
+        "ACCOUNT_LINK_HOURS": 2,
     }
     for variable, key in ENVIRONMENT.items():
         value = os.environ.get(variable)
         if value:
             config[key] = value
+    if os.environ.get("TRAINER_SMTP_STARTTLS"):
+        config["SMTP_STARTTLS"] = _truthy(os.environ["TRAINER_SMTP_STARTTLS"])
     if os.environ.get("TRAINER_SESSION_COOKIE_SECURE"):
         config["SESSION_COOKIE_SECURE"] = _truthy(os.environ["TRAINER_SESSION_COOKIE_SECURE"])
     else:
@@ -67,8 +83,13 @@ def normalise_database_url(url: str) -> str:
 
 
 def check_config(config: Mapping) -> None:
-    """Refuse to run in production with the development secret."""
-    if config["ENV_NAME"] == "production" and config["SECRET_KEY"] == DEV_SECRET_KEY:
+    """Refuse to run in production with settings that are only safe on a laptop."""
+    if config["ENV_NAME"] != "production":
+        return
+    if config["SECRET_KEY"] == DEV_SECRET_KEY:
         raise RuntimeError(
             "Set TRAINER_SECRET_KEY to a long random value before running in production"
         )
+    if not config["BASE_URL"]:
+        # Links in emails must not be built from a request's Host header, which a caller controls.
+        raise RuntimeError("Set TRAINER_BASE_URL (e.g. https://training.example.org) in production")

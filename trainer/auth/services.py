@@ -1,37 +1,65 @@
-"""Checking credentials, with the same answer whether or not the account exists."""
+"""Accounts: creating them, checking credentials and handling emailed links.
+
+Every answer is the same whether or not an account exists, so no page or timing tells a
+stranger who has an account here.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import current_app, render_template, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from trainer.extensions import db
+from trainer.mail import send_email
 from trainer.models import ROLES, Organisation, RoleGrant, User, audit
 
-# Checked when no account matches, so a wrong email costs as long as a wrong password and
-# response times do not reveal who has an account.
+from . import tokens
+
+# Checked when no account matches, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
-
-
-def authenticate(email: str, password: str) -> User | None:
-    user = db.session.scalars(db.select(User).where(User.email == email.strip().lower())).first()
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
-        audit.record("sign-in failed")
-    elif not user.check_password(password) or not user.is_active:
-        audit.record("sign-in failed", actor_id=user.id)
-        user = None
-    else:
-        audit.record("signed in", actor_id=user.id)
-    db.session.commit()
-    return user
-
-
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+CONFIRM = "confirm-email"
+RESET = "reset-password"
 
 
 class AccountError(ValueError):
     """An account cannot be created as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class SignIn:
+    user: User | None
+    needs_confirmation: bool = False
+
+
+def _find(email: str) -> User | None:
+    return db.session.scalars(db.select(User).where(User.email == email.strip().lower())).first()
+
+
+def authenticate(email: str, password: str) -> SignIn:
+    user = _find(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        audit.record("sign-in failed")
+        outcome = SignIn(None)
+    elif not user.check_password(password) or not user.is_active:
+        audit.record("sign-in failed", actor_id=user.id)
+        outcome = SignIn(None)
+    elif user.email_confirmed_at is None:
+        # Only someone who knows the password learns the account is unconfirmed.
+        _send_confirmation(user)
+        outcome = SignIn(None, needs_confirmation=True)
+    else:
+        audit.record("signed in", actor_id=user.id)
+        outcome = SignIn(user)
+    db.session.commit()
+    return outcome
+
+
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
 def create_user(
@@ -42,10 +70,11 @@ def create_user(
     organisation: Organisation | None = None,
     sector: str = "other",
     job_role: str = "",
+    confirmed: bool = True,
 ) -> User:
     """Add a person with their roles to the session; the caller commits."""
     email = email.strip().lower()
-    if db.session.scalars(db.select(User).where(User.email == email)).first():
+    if _find(email):
         raise AccountError(f"an account with the email address {email} already exists")
     unknown = [role for role in roles if role not in ROLES]
     if unknown or not roles:
@@ -58,8 +87,120 @@ def create_user(
         organisation=organisation,
         sector=sector,
         job_role=job_role,
+        email_confirmed_at=datetime.now(UTC) if confirmed else None,
         roles=[RoleGrant(role=role) for role in roles],
     )
     user.set_password(password)
     db.session.add(user)
     return user
+
+
+def organisation_choices() -> list[tuple[str, str]]:
+    organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name))
+    return [(str(org.id), org.name) for org in organisations]
+
+
+def register(
+    name: str,
+    email: str,
+    password: str,
+    organisation_id: str,
+    organisation_other: str,
+    sector: str,
+    job_role: str,
+) -> None:
+    """Create a learner account awaiting email confirmation, or tell the owner of an existing one."""
+    existing = _find(email)
+    if existing:
+        _email(
+            existing,
+            "Your Information Sharing Training account",
+            "emails/already_registered.txt",
+            sign_in_url=external_url("auth.login"),
+            reset_url=external_url("auth.reset"),
+        )
+        audit.record("registration for existing account", actor_id=existing.id)
+        db.session.commit()
+        return
+    organisation = (
+        db.session.get(Organisation, int(organisation_id)) if organisation_id.isdigit() else None
+    )
+    user = create_user(
+        email, name, password, ["learner"], organisation, sector, job_role, confirmed=False
+    )
+    user.organisation_other = "" if organisation else organisation_other
+    db.session.flush()
+    audit.record("registered", actor_id=user.id)
+    _send_confirmation(user)
+    db.session.commit()
+
+
+def confirm_email(token: str) -> User | None:
+    found = tokens.find_usable(token, CONFIRM)
+    if found is None:
+        return None
+    user = db.session.get(User, found.user_id)
+    user.email_confirmed_at = datetime.now(UTC)
+    tokens.spend(found)
+    audit.record("email confirmed", actor_id=user.id)
+    db.session.commit()
+    return user
+
+
+def request_reset(email: str) -> None:
+    user = _find(email)
+    if user is None or not user.is_active:
+        audit.record("password reset requested for unknown address")
+    else:
+        token = tokens.issue(user, RESET, current_app.config["ACCOUNT_LINK_HOURS"])
+        _email(
+            user,
+            "Reset your password",
+            "emails/reset_password.txt",
+            link=external_url("auth.new_password", token=token),
+        )
+        audit.record("password reset requested", actor_id=user.id)
+    db.session.commit()
+
+
+def reset_link_is_usable(token: str) -> bool:
+    return tokens.find_usable(token, RESET) is not None
+
+
+def reset_password(token: str, password: str) -> User | None:
+    found = tokens.find_usable(token, RESET)
+    if found is None:
+        return None
+    user = db.session.get(User, found.user_id)
+    user.set_password(password)
+    # Following a link from the inbox also proves the address is theirs.
+    user.email_confirmed_at = user.email_confirmed_at or datetime.now(UTC)
+    tokens.spend(found)
+    audit.record("password reset", actor_id=user.id)
+    db.session.commit()
+    return user
+
+
+def _send_confirmation(user: User) -> None:
+    token = tokens.issue(user, CONFIRM, current_app.config["ACCOUNT_LINK_HOURS"])
+    _email(
+        user,
+        "Confirm your email address",
+        "emails/confirm_email.txt",
+        link=external_url("auth.confirm", token=token),
+    )
+
+
+def _email(user: User, subject: str, template: str, **values) -> None:
+    body = render_template(
+        template, name=user.name, hours=current_app.config["ACCOUNT_LINK_HOURS"], **values
+    )
+    send_email(user.email, subject, body)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """Absolute link for emails: from TRAINER_BASE_URL, never from a request's Host header."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)

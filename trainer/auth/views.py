@@ -1,4 +1,4 @@
-"""Sign-in and sign-out pages."""
+"""Register, confirm an email address, sign in and out, reset a forgotten password."""
 
 from urllib.parse import urlsplit
 
@@ -7,11 +7,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from trainer.extensions import limiter, login_manager
 
-from . import bp
-from .forms import SignInForm
-from .services import authenticate, load_user
+from . import bp, services
+from .forms import NewPasswordForm, RegisterForm, ResetRequestForm, SignInForm
 
-login_manager.user_loader(load_user)
+login_manager.user_loader(services.load_user)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def _safe_next(target: str | None) -> str:
@@ -27,16 +30,18 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user:
-            login_user(user)
+        outcome = services.authenticate(form.email.data, form.password.data)
+        if outcome.user:
+            login_user(outcome.user)
             return redirect(_safe_next(request.args.get("next")))
+        if outcome.needs_confirmation:
+            return render_template("auth/check_email.html", reason="confirm")
         form.password.errors.append("Enter a correct email address and password")
     return render_template("auth/login.html", form=form)
 
@@ -47,3 +52,56 @@ def logout():
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("main.home"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def register():
+    form = RegisterForm()
+    form.set_organisations(services.organisation_choices())
+    if form.validate_on_submit():
+        services.register(
+            form.name.data,
+            form.email.data,
+            form.password.data,
+            form.organisation.data,
+            form.organisation_other.data,
+            form.sector.data,
+            form.job_role.data,
+        )
+        return render_template("auth/check_email.html", reason="register", email=form.email.data)
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/confirm/<token>")
+def confirm(token: str):
+    user = services.confirm_email(token)
+    if user is None:
+        return render_template("auth/link_expired.html"), 400
+    login_user(user)
+    flash("Your email address is confirmed and you are signed in.", "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def reset():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_reset(form.email.data)
+        return render_template("auth/check_email.html", reason="reset", email=form.email.data)
+    return render_template("auth/reset.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def new_password(token: str):
+    if not services.reset_link_is_usable(token):
+        return render_template("auth/link_expired.html"), 400
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        user = services.reset_password(token, form.password.data)
+        login_user(user)
+        flash("Your password has been changed and you are signed in.", "success")
+        return redirect(url_for("main.home"))
+    return render_template("auth/new_password.html", form=form)

@@ -40,6 +40,9 @@ class User(UserMixin, db.Model):
     )
     sector: Mapped[str] = mapped_column(String(40), default="other")
     job_role: Mapped[str] = mapped_column(String(200), default="")
+    # Named by the person when their organisation is not in our list; an admin can link it.
+    organisation_other: Mapped[str] = mapped_column(String(200), default="")
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_active_account: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -79,3 +82,19 @@ class RoleGrant(db.Model):
     role: Mapped[str] = mapped_column(String(20))
 
     user: Mapped[User] = relationship(back_populates="roles")
+
+
+class AccountToken(db.Model):
+    """A single-use, time-limited link sent by email; only a hash of the token is kept."""
+
+    __table_args__ = (
+        CheckConstraint("purpose IN ('confirm-email', 'reset-password')", name="known_purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
