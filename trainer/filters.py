@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -33,7 +34,15 @@ def minutes(value: int) -> str:
     return " ".join(parts)
 
 
+def scrambled(items, seed: str) -> list:
+    """A fixed, seed-dependent order that is never the authored one (for ordering questions)."""
+    items = list(items)
+    order = sorted(items, key=lambda item: hashlib.sha256(f"{seed}:{item.id}".encode()).digest())
+    return order if order != items or len(items) < 2 else order[::-1]
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(scrambled)
     app.add_template_filter(govuk_date)
     app.add_template_filter(minutes)
     app.add_template_filter(lambda slug: SECTORS.get(slug, slug), "sector")

@@ -53,7 +53,7 @@ def problems_for(tmp_path, overlay: str) -> list[str]:
         ("duplicate_id", "module: id: duplicate module id 'why-share'"),
         (
             "unknown_key",
-            "modules/basics/course.yaml: refresh_every: unknown key; allowed keys are: id, title, summary, audience, modules, completion, cpd_minutes, validity_months, last_reviewed, facilitator_notes",
+            "modules/basics/course.yaml: refresh_every: unknown key; allowed keys are: id, title, summary, audience, modules, completion, cpd_minutes, validity_months, last_reviewed, facilitator_notes, position",
         ),
         ("missing_field", "case_examples/bruise-on-baby.md: last_reviewed: is required"),
         (

@@ -245,7 +245,9 @@ class _Loader:
         if self.problems:
             raise ContentError(self.problems)
         return Catalogue(
-            courses=courses,
+            courses=dict(
+                sorted(courses.items(), key=lambda item: (item[1].position, item[1].title))
+            ),
             modules=modules,
             cases=cases,
             quizzes=quizzes,
@@ -339,7 +341,7 @@ class _Loader:
         f = Fields(doc.meta, doc.name, self.problems)
         f.only(
             "id", "title", "summary", "audience", "modules", "completion", "cpd_minutes",
-            "validity_months", "last_reviewed", "facilitator_notes",
+            "validity_months", "last_reviewed", "facilitator_notes", "position",
         )  # fmt: skip
         course_id = self.check_id(f, doc.path.parent.name)
         completion = f.child("completion", f.data.get("completion") or {})
@@ -372,6 +374,7 @@ class _Loader:
             validity_months=f.integer("validity_months", 1, 120),
             last_reviewed=f.day("last_reviewed"),
             facilitator_notes_html=self.html(f, "facilitator_notes", required=False),
+            position=f.integer("position", 1, 1000) if "position" in f.data else 100,
         )
         self.check_refs(completion, "quizzes", course.completion_quizzes, quizzes, "quiz")
         return course, modules

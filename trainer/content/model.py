@@ -49,6 +49,7 @@ class Course:
     validity_months: int
     last_reviewed: date
     facilitator_notes_html: str = ""
+    position: int = 100
 
 
 @dataclass(frozen=True)

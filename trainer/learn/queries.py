@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import abort
 
 from trainer.content import AGE_GROUPS, SECTORS, Catalogue
-from trainer.content.model import CaseExample, Course, Module
+from trainer.content.model import CaseExample, Course, Module, Quiz
 
 
 def courses_for(catalogue: Catalogue, user) -> list[Course]:
@@ -98,3 +98,10 @@ def theme_label(slug: str) -> str:
 
 def scenarios_for_case(catalogue: Catalogue, case_id: str) -> list:
     return [q for q in catalogue.quizzes.values() if q.case_example == case_id]
+
+
+def quiz_or_404(catalogue: Catalogue, quiz_id: str) -> Quiz:
+    quiz = catalogue.quizzes.get(quiz_id)
+    if quiz is None:
+        abort(404)
+    return quiz

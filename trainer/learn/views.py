@@ -1,10 +1,12 @@
 """Course, module, case and glossary pages."""
 
-from flask import current_app, render_template, request
+from flask import current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
 from trainer.content import AGE_GROUPS, SECTORS
 
 from . import bp
+from .progress import mark_module_read, progress_in
 from .queries import (
     CaseFilters,
     case_or_404,
@@ -20,17 +22,38 @@ def _catalogue():
     return current_app.extensions["catalogue"]
 
 
+def _progress(course):
+    if not current_user.is_authenticated:
+        return None
+    return progress_in(_catalogue(), current_user.id, course)
+
+
 @bp.route("/courses/<course_id>")
 def course(course_id: str):
     catalogue = _catalogue()
     found = course_or_404(catalogue, course_id)
-    return render_template("learn/course.html", course=found, modules=catalogue.modules_of(found))
+    return render_template(
+        "learn/course.html",
+        course=found,
+        modules=catalogue.modules_of(found),
+        progress=_progress(found),
+    )
 
 
 @bp.route("/courses/<course_id>/<module_id>")
 def module(course_id: str, module_id: str):
     page = module_page_or_404(_catalogue(), course_id, module_id)
-    return render_template("learn/module.html", page=page)
+    return render_template("learn/module.html", page=page, progress=_progress(page.course))
+
+
+@bp.route("/courses/<course_id>/<module_id>/complete", methods=["POST"])
+@login_required
+def complete_module(course_id: str, module_id: str):
+    page = module_page_or_404(_catalogue(), course_id, module_id)
+    mark_module_read(_catalogue(), current_user.id, page.course, page.module)
+    if page.next:
+        return redirect(url_for("learn.module", course_id=course_id, module_id=page.next.id))
+    return redirect(url_for("learn.course", course_id=course_id))
 
 
 @bp.route("/cases/")

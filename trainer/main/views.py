@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from trainer.database import is_reachable
 from trainer.extensions import db
+from trainer.learn.progress import continue_where_left_off, progress_in
 from trainer.learn.queries import courses_for
 
 from . import bp
@@ -13,8 +14,17 @@ from . import bp
 @bp.route("/")
 def home():
     catalogue = current_app.extensions["catalogue"]
-    user = current_user if current_user.is_authenticated else None
-    return render_template("main/home.html", courses=courses_for(catalogue, user))
+    if not current_user.is_authenticated:
+        return render_template("main/home.html", courses=courses_for(catalogue, None))
+    return render_template(
+        "main/home.html",
+        courses=courses_for(catalogue, current_user),
+        progress={
+            course.id: progress_in(catalogue, current_user.id, course)
+            for course in catalogue.courses.values()
+        },
+        continuation=continue_where_left_off(catalogue, current_user.id),
+    )
 
 
 @bp.route("/healthz")

@@ -1,0 +1,48 @@
+"""Forms for the learning area."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
+from wtforms import SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+
+def _record_field(label: str, hint: str, missing: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        description=hint,
+        widget=GovTextArea(),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[
+            InputRequired(message=missing),
+            Length(max=4000, message=f"{label} must be 4,000 characters or fewer"),
+        ],
+    )
+
+
+class DecisionRecordForm(FlaskForm):
+    decision = _record_field(
+        "What did you decide?",
+        "Whether you shared, shared part, or did not share — and what.",
+        "Enter what you decided",
+    )
+    shared_with = _record_field(
+        "Who did you share with, or decide not to share with?",
+        "Name the role and organisation, not just 'social care'.",
+        "Enter who you shared with or decided not to share with",
+    )
+    when = _record_field(
+        "When?",
+        "The date and time, and how (phone, secure email, portal).",
+        "Enter when you shared",
+    )
+    reasons = _record_field(
+        "Why?",
+        "The risk or need, the facts you relied on, and the views of the child and family.",
+        "Enter why you made this decision",
+    )
+    lawful_basis = _record_field(
+        "On what lawful basis?",
+        "For example, public task with the safeguarding condition; and how you met the duty of confidence.",
+        "Enter the lawful basis you relied on",
+    )
+    submit = SubmitField("Save my record", widget=GovSubmitInput())

@@ -1,0 +1,127 @@
+"""Taking scenario quizzes and knowledge checks, and reviewing results."""
+
+from flask import current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from trainer.content.model import Quiz
+from trainer.quiz import AnswerError
+
+from . import attempts, bp
+from .forms import DecisionRecordForm
+from .queries import quiz_or_404
+
+
+def _quiz(quiz_id: str) -> Quiz:
+    return quiz_or_404(current_app.extensions["catalogue"], quiz_id)
+
+
+@bp.route("/quizzes/<quiz_id>")
+@login_required
+def quiz(quiz_id: str):
+    found = _quiz(quiz_id)
+    return render_template(
+        "learn/quiz.html",
+        quiz=found,
+        attempts=attempts.attempts_for(current_user.id, found.id),
+        open_attempt=attempts.open_attempt(current_user.id, found),
+    )
+
+
+@bp.route("/quizzes/<quiz_id>/start", methods=["POST"])
+@login_required
+def start_quiz(quiz_id: str):
+    attempt = attempts.start_or_resume(current_user.id, _quiz(quiz_id))
+    return redirect(url_for("learn.attempt", quiz_id=quiz_id, number=attempt.number))
+
+
+@bp.route("/quizzes/<quiz_id>/attempts/<int:number>", methods=["GET", "POST"])
+@login_required
+def attempt(quiz_id: str, number: int):
+    found = _quiz(quiz_id)
+    taken = attempts.attempt_or_404(current_user.id, quiz_id, number)
+    if attempts.is_stale(taken, found):
+        return render_template("learn/quiz_changed.html", quiz=found)
+    if taken.is_finished:
+        return _result(found, taken, DecisionRecordForm(obj=taken.decision_record))
+    if found.kind == "scenario":
+        return _scenario_step(found, taken)
+    return _check(found, taken)
+
+
+def _scenario_step(found: Quiz, taken):
+    error = None
+    if request.method == "POST":
+        try:
+            attempts.answer_step(
+                current_app.extensions["catalogue"],
+                found,
+                taken,
+                request.form.get("step", ""),
+                request.form.get("choice", ""),
+            )
+            return redirect(url_for("learn.attempt", quiz_id=found.id, number=taken.number))
+        except AnswerError as problem:
+            error = str(problem)
+    state = attempts.scenario_state(found, taken)
+    last = None
+    if state.path:
+        previous = found.step(state.path[-1].step_id)
+        last = previous.choice(state.path[-1].choice_id)
+    return render_template(
+        "learn/scenario_step.html", quiz=found, attempt=taken, state=state, last=last, error=error
+    )
+
+
+def _check(found: Quiz, taken):
+    problems = []
+    numbers = {q.id: n for n, q in enumerate(found.questions, start=1)}
+    if request.method == "POST":
+        answers, problems = attempts.parse_check_answers(found, request.form)
+        if not problems:
+            attempts.submit_check(current_app.extensions["catalogue"], found, taken, answers)
+            return redirect(url_for("learn.attempt", quiz_id=found.id, number=taken.number))
+    return render_template(
+        "learn/check.html",
+        quiz=found,
+        attempt=taken,
+        problems=problems,
+        errors={p.question_id: p.message for p in problems},
+        error_list=[
+            {
+                "text": f"Question {numbers[p.question_id]}: {p.message}",
+                "href": f"#q-{p.question_id}",
+            }
+            for p in problems
+        ],
+        given=request.form,
+    )
+
+
+def _result(found: Quiz, taken, form: DecisionRecordForm):
+    catalogue = current_app.extensions["catalogue"]
+    return render_template(
+        "learn/result.html",
+        quiz=found,
+        attempt=taken,
+        form=form,
+        rows=attempts.path_against_best(found, taken) if found.kind == "scenario" else [],
+        best_route=attempts.best_route(found) if found.kind == "scenario" else [],
+        reread=attempts.modules_to_reread(catalogue, found, taken),
+        reviews=attempts.review_check(found, taken) if found.kind == "check" else [],
+    )
+
+
+@bp.route("/quizzes/<quiz_id>/attempts/<int:number>/record", methods=["POST"])
+@login_required
+def decision_record(quiz_id: str, number: int):
+    found = _quiz(quiz_id)
+    taken = attempts.attempt_or_404(current_user.id, quiz_id, number)
+    form = DecisionRecordForm()
+    if not taken.is_finished or found.kind != "scenario":
+        return redirect(url_for("learn.attempt", quiz_id=quiz_id, number=number))
+    if form.validate_on_submit():
+        attempts.save_decision_record(taken, form.data)
+        return redirect(
+            url_for("learn.attempt", quiz_id=quiz_id, number=number, _anchor="compare-records")
+        )
+    return _result(found, taken, form)
