@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,7 +21,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     """Build the app: config, extensions, content, blueprints, errors, filters and commands."""
     app = Flask(
         __name__,
-        instance_relative_config=True,
+        instance_path=_instance_path(config),
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     _load_config(app, config)
@@ -32,6 +33,12 @@ def create_app(config: Mapping | None = None) -> Flask:
     _register_security_headers(app)
     _register_commands(app)
     return app
+
+
+def _instance_path(config: Mapping | None) -> str:
+    """Where the SQLite database, outbox and demo credentials live (TRAINER_INSTANCE_DIR)."""
+    chosen = (config or {}).get("INSTANCE_PATH") or os.environ.get("TRAINER_INSTANCE_DIR")
+    return str(Path(chosen).resolve()) if chosen else str(PROJECT_ROOT / "instance")
 
 
 def _load_config(app: Flask, overrides: Mapping | None) -> None:

@@ -37,12 +37,6 @@ def registration(**changes) -> dict:
     return data
 
 
-@pytest.fixture(autouse=True)
-def empty_outbox(app):
-    for path in (Path(app.instance_path) / "outbox").glob("*.eml"):
-        path.unlink()
-
-
 def test_register_confirm_by_email_and_sign_in(client, app):
     response = client.post("/auth/register", data=registration())
     assert "Check your email" in response.get_data(as_text=True)
