@@ -2,7 +2,7 @@
 
 import re
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -16,11 +16,14 @@ NEW_PASSWORD = "a different long passphrase"
 
 def outbox(app) -> list:
     folder = Path(app.instance_path) / "outbox"
-    return [message_from_bytes(p.read_bytes()) for p in sorted(folder.glob("*.eml"))]
+    return [
+        message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in sorted(folder.glob("*.eml"))
+    ]
 
 
 def link_in(message) -> str:
-    return re.search(r"http://localhost(/\S+)", message.get_payload()).group(1)
+    return re.search(r"http://localhost(/\S+)", message.get_content()).group(1)
 
 
 def registration(**changes) -> dict:
@@ -137,4 +140,4 @@ def test_reset_links_use_the_configured_base_url_not_the_request_host(client, ap
     app.config["BASE_URL"] = "https://training.example.org"
     make_user("learner", email="lena@example.org")
     client.post("/auth/reset", data={"email": "lena@example.org"}, headers={"Host": "evil.example"})
-    assert "https://training.example.org/auth/reset/" in outbox(app)[-1].get_payload()
+    assert "https://training.example.org/auth/reset/" in outbox(app)[-1].get_content()

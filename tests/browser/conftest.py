@@ -38,7 +38,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def live_app(tmp_path_factory):
+    """The app served on a free local port, with the demo accounts (password PASSWORD)."""
     folder = tmp_path_factory.mktemp("live")
     app = make_app(folder, SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'live.db'}")
     with app.app_context():
@@ -47,8 +48,20 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    yield app
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> str:
+    return live_app.config["BASE_URL"]
+
+
+@pytest.fixture(scope="session")
+def outbox(live_app) -> Path:
+    """Where the live server writes account emails."""
+    return Path(live_app.instance_path) / "outbox"
 
 
 @pytest.fixture(scope="session")
@@ -64,9 +77,17 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context()
+    context.set_default_timeout(15_000)  # fail fast rather than hang on a missing element
     page = context.new_page()
     yield page
     context.close()
+
+
+def sign_in_as(page, base_url: str, email: str, password: str) -> None:
+    page.goto(base_url + "/auth/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
 
 
 def serious_accessibility_problems(page) -> list[str]:
