@@ -244,3 +244,20 @@ def test_an_attempt_begun_on_an_older_quiz_version_is_not_carried_on(client, lea
 )
 def test_refresher_dates_add_calendar_months(day, months, expected):
     assert add_months(day, months) == expected
+
+
+def test_a_finished_attempt_keeps_its_result_after_the_quiz_changes(client, learner):
+    url = play(client, ["wait", "refer-now", "protect-referrer"])
+    attempt = db.session.scalars(db.select(Attempt)).one()
+    attempt.content_version = "older"  # as if the quiz file had since been corrected
+    db.session.commit()
+    page = text_of(client.get(url))
+    assert "Your score: 75%" in page and "You passed" in page
+
+
+def test_submitting_a_knowledge_check_twice_records_it_once(client, learner):
+    url = start(client, "basics-check")
+    client.post(url, data=RIGHT_CHECK)
+    client.post(url, data=dict(RIGHT_CHECK, **{"q-purpose": "b"}))
+    attempt = db.session.scalars(db.select(Attempt)).one()
+    assert (attempt.percent, len(attempt.answers)) == (100, 4)

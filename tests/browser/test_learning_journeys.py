@@ -169,3 +169,13 @@ def test_reset_a_forgotten_password_through_the_outbox(live_server, page, outbox
     page.get_by_role("button", name="Sign out").click()
     sign_in_as(page, live_server, email, "a brand new passphrase")
     assert page.get_by_text("Signed in as Sam Patel").is_visible()
+
+
+def test_glossary_terms_open_their_definition_in_place(live_server, page):
+    page.goto(live_server + "/courses/basics/why-share")
+    term = page.locator(".app-prose").get_by_role("link", name="Designated safeguarding lead")
+    term.click()
+    assert page.get_by_text("The person in a setting who leads on safeguarding.").is_visible()
+    assert term.get_attribute("aria-expanded") == "true"
+    assert page.url.endswith("/courses/basics/why-share")
+    accessible(page)
