@@ -1,6 +1,7 @@
 """A learner's first visit in a real browser, with accessibility checked on each page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import serious_accessibility_problems
 from tests.conftest import PASSWORD
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 def test_learner_signs_in_and_opens_a_course_and_module(live_server, page):
     page.goto(live_server + "/")
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert serious_accessibility_problems(page) == []
 
     page.get_by_role("link", name="Sign in").click()
@@ -19,13 +20,13 @@ def test_learner_signs_in_and_opens_a_course_and_module(live_server, page):
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
-    assert page.get_by_text("Signed in as Lena Learner").is_visible()
+    expect(page.get_by_text("Signed in as Lena Learner")).to_be_visible()
     page.get_by_role("link", name="Sharing basics").click()
-    assert page.get_by_role("heading", level=1, name="Sharing basics").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Sharing basics")).to_be_visible()
     assert serious_accessibility_problems(page) == []
 
     page.get_by_role("link", name="Why share").click()
-    assert page.get_by_role("heading", level=1, name="Why share").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Why share")).to_be_visible()
     assert serious_accessibility_problems(page) == []
 
 
@@ -34,8 +35,7 @@ def test_wrong_password_shows_an_error_summary_that_links_to_the_field(live_serv
     page.get_by_label("Email address").fill("learner@example.org")
     page.get_by_label("Password", exact=True).fill("not the password")
     page.get_by_role("button", name="Sign in").click()
-    summary = page.get_by_role("alert")
-    assert "Enter a correct email address and password" in summary.inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("Enter a correct email address and password")
     assert page.title().startswith("Error: Sign in")
     assert serious_accessibility_problems(page) == []
 
@@ -63,5 +63,5 @@ def test_pages_work_without_javascript(live_server, browser):
     page.get_by_label("Email address").fill("learner@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("Signed in as Lena Learner").is_visible()
+    expect(page.get_by_text("Signed in as Lena Learner")).to_be_visible()
     context.close()

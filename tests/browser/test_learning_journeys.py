@@ -5,6 +5,7 @@ import uuid
 from email import message_from_bytes, policy
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import serious_accessibility_problems, sign_in_as
 from tests.conftest import PASSWORD
@@ -47,7 +48,7 @@ def test_register_and_confirm_through_the_emailed_link(live_server, page, outbox
     page.goto(live_server + "/auth/register")
     accessible(page)
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     accessible(page)  # the page with errors too
     page.get_by_label("Full name").fill("Rhys Morgan")
     page.get_by_label("Work email address").fill(email)
@@ -59,21 +60,20 @@ def test_register_and_confirm_through_the_emailed_link(live_server, page, outbox
     page.get_by_label("Job role").fill("Youth worker")
     page.get_by_label("Create a password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("heading", name="Check your email").is_visible()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     accessible(page)
     page.goto(newest_link(outbox, "Confirm your email address", email))
-    assert page.get_by_text("Signed in as Rhys Morgan").is_visible()
+    expect(page.get_by_text("Signed in as Rhys Morgan")).to_be_visible()
 
 
 def test_read_a_module_and_see_it_marked(live_server, page):
     sign_in_as(page, live_server, "trainer@example.org", PASSWORD)
     page.goto(live_server + "/courses/basics/why-share")
     page.get_by_role("button", name="Mark as read and continue").click()
-    assert page.get_by_role("heading", level=1, name="How to decide").is_visible()
+    expect(page.get_by_role("heading", level=1, name="How to decide")).to_be_visible()
     page.goto(live_server + "/courses/basics")
-    assert (
-        page.locator(".app-module-list li", has_text="Why share").get_by_text("Read").is_visible()
-    )
+    read_tag = page.locator(".app-module-list li", has_text="Why share").get_by_text("Read")
+    expect(read_tag).to_be_visible()
     accessible(page)
 
 
@@ -82,10 +82,12 @@ def test_complete_a_scenario_on_the_best_path_and_compare_records(live_server, p
     start_scenario(page, live_server)
     accessible(page)
     choose(page, BEST_PATH[0])
-    assert page.get_by_text("A bruise on a non-mobile baby needs a same-day referral.").is_visible()
+    expect(
+        page.get_by_text("A bruise on a non-mobile baby needs a same-day referral.")
+    ).to_be_visible()
     accessible(page)  # the step with feedback
     choose(page, BEST_PATH[1])
-    assert page.get_by_role("heading", name="You passed").is_visible()
+    expect(page.get_by_role("heading", name="You passed")).to_be_visible()
     accessible(page)
     page.get_by_label("What did you decide?").fill("Referred the same day.")
     page.get_by_label("Who did you share with, or decide not to share with?").fill("Duty team")
@@ -93,7 +95,7 @@ def test_complete_a_scenario_on_the_best_path_and_compare_records(live_server, p
     page.get_by_label("Why?").fill("Unexplained bruise, non-mobile baby")
     page.get_by_label("On what lawful basis?").fill("Public task")
     page.get_by_role("button", name="Save my record").click()
-    assert page.get_by_text("Your record beside the model record").is_visible()
+    expect(page.get_by_text("Your record beside the model record")).to_be_visible()
     accessible(page)
 
 
@@ -102,8 +104,8 @@ def test_a_failing_path_shows_what_to_read_again(live_server, page):
     start_scenario(page, live_server)
     choose(page, "Wait and see at the next visit.")
     choose(page, "Keep waiting.")
-    assert page.get_by_role("heading", name="Not passed this time").is_visible()
-    assert page.get_by_role("heading", name="Read again").is_visible()
+    expect(page.get_by_role("heading", name="Not passed this time")).to_be_visible()
+    expect(page.get_by_role("heading", name="Read again")).to_be_visible()
     accessible(page)
 
 
@@ -113,7 +115,7 @@ def test_leave_a_scenario_and_resume_at_the_same_step(live_server, page):
     choose(page, "Wait and see at the next visit.")
     page.goto(live_server + "/")
     page.locator(".app-continue").get_by_role("link").click()
-    assert page.get_by_text("At the next visit there is another bruise.").is_visible()
+    expect(page.get_by_text("At the next visit there is another bruise.")).to_be_visible()
 
 
 def test_knowledge_check_with_ordering_works_without_javascript(live_server, browser):
@@ -129,7 +131,7 @@ def test_knowledge_check_with_ordering_works_without_javascript(live_server, bro
     for option, position in (("Purpose", "1"), ("Share", "2"), ("Record", "3")):
         page.get_by_label(option, exact=True).select_option(position)
     page.get_by_role("button", name="Submit my answers").click()
-    assert page.get_by_role("heading", name="You passed").is_visible()
+    expect(page.get_by_role("heading", name="You passed")).to_be_visible()
     context.close()
 
 
@@ -140,7 +142,7 @@ def test_knowledge_check_page_is_accessible(live_server, page):
     page.get_by_role("button", name=re.compile("^(Start|Start again|Continue attempt)")).click()
     accessible(page)
     page.get_by_role("button", name="Submit my answers").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     accessible(page)
 
 
@@ -165,17 +167,17 @@ def test_reset_a_forgotten_password_through_the_outbox(live_server, page, outbox
     page.get_by_label("New password", exact=True).fill("a brand new passphrase")
     page.get_by_label("Confirm new password").fill("a brand new passphrase")
     page.get_by_role("button", name="Change password").click()
-    assert page.get_by_text("Your password has been changed").is_visible()
+    expect(page.get_by_text("Your password has been changed")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
     sign_in_as(page, live_server, email, "a brand new passphrase")
-    assert page.get_by_text("Signed in as Sam Patel").is_visible()
+    expect(page.get_by_text("Signed in as Sam Patel")).to_be_visible()
 
 
 def test_glossary_terms_open_their_definition_in_place(live_server, page):
     page.goto(live_server + "/courses/basics/why-share")
     term = page.locator(".app-prose").get_by_role("link", name="Designated safeguarding lead")
     term.click()
-    assert page.get_by_text("The person in a setting who leads on safeguarding.").is_visible()
+    expect(page.get_by_text("The person in a setting who leads on safeguarding.")).to_be_visible()
     assert term.get_attribute("aria-expanded") == "true"
     assert page.url.endswith("/courses/basics/why-share")
     accessible(page)
