@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BUILD := trainer/static/build
-ASSETS := $(BUILD)/app.css $(BUILD)/govuk-frontend.min.js $(BUILD)/assets/manifest.json
+ASSETS := $(BUILD)/app.css $(BUILD)/govuk-frontend.min.js $(BUILD)/assets/manifest.json $(BUILD)/fonts/DejaVuSans.ttf
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: run test ci lint format assets db test-postgres test-browser chromium clean
@@ -49,6 +49,11 @@ $(BUILD)/assets/manifest.json: node_modules/.package-lock.json
 	mkdir -p $(BUILD)/assets
 	cp -R node_modules/govuk-frontend/dist/govuk/assets/images $(BUILD)/assets/
 	cp node_modules/govuk-frontend/dist/govuk/assets/manifest.json $@
+
+# PDFs embed DejaVu Sans (free licence, covers £ and accented names), from the npm package.
+$(BUILD)/fonts/DejaVuSans.ttf: node_modules/.package-lock.json
+	mkdir -p $(BUILD)/fonts
+	cp node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf node_modules/dejavu-fonts-ttf/LICENSE $(BUILD)/fonts/
 
 db: $(STAMP)
 	$(BIN)/trainer init-db

@@ -107,12 +107,14 @@ def _register_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
+    from .cpd import bp as cpd_bp
     from .learn import bp as learn_bp
     from .main import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(learn_bp)
+    app.register_blueprint(cpd_bp)
 
 
 def _register_error_handlers(app: Flask) -> None:

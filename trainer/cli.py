@@ -102,6 +102,23 @@ def create_user(email, name, roles, organisation, password) -> None:
     click.echo(f"Created {user.email} with roles: {', '.join(roles)}.")
 
 
+@click.command("send-reminders")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Act as if it were this date (YYYY-MM-DD); for testing and catching up.",
+)
+@with_appcontext
+def send_reminders(today) -> None:
+    """Email refresher reminders due today. Safe to run daily from cron."""
+    from datetime import date
+
+    from .cpd.reminders import send_reminders as send
+
+    count = send(current_app.extensions["catalogue"], today.date() if today else date.today())
+    click.echo(f"Sent {count} refresher reminder{'' if count == 1 else 's'}.")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -116,7 +133,7 @@ def serve(host: str, port: int) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (init_db, seed_demo, create_user, serve):
+    for command in (init_db, seed_demo, create_user, send_reminders, serve):
         app.cli.add_command(command)
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 
 from .content import AGE_GROUPS, SECTORS
+from .exports.pdf import hours
 from .learn.queries import theme_label
 
 LONDON = ZoneInfo("Europe/London")
@@ -43,6 +44,7 @@ def scrambled(items, seed: str) -> list:
 
 def register(app: Flask) -> None:
     app.add_template_filter(scrambled)
+    app.add_template_filter(hours)
     app.add_template_filter(govuk_date)
     app.add_template_filter(minutes)
     app.add_template_filter(lambda slug: SECTORS.get(slug, slug), "sector")

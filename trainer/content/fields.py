@@ -57,6 +57,14 @@ class Fields:
             return ""
         return value
 
+    def slug_or_name(self, key: str) -> str:
+        """An identifier that code reads: lowercase letters and underscores."""
+        value = self.text(key)
+        if value and not re.fullmatch(r"[a-z][a-z_]*", value):
+            self.error(key, f"expected lowercase letters and underscores, got {value!r}")
+            return ""
+        return value
+
     def integer(self, key: str, minimum: int = 0, maximum: int | None = None) -> int:
         value = self._get(key, True)
         if value is None:

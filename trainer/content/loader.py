@@ -20,10 +20,12 @@ from .model import (
     Catalogue,
     Choice,
     Course,
+    Framework,
     ModelRecord,
     Module,
     Option,
     Principle,
+    Prompt,
     Question,
     Quiz,
     Source,
@@ -39,8 +41,18 @@ DEFAULT_LINKS = {
     "module": "/courses/{course}/{id}",
 }
 MODULE_FILE = re.compile(r"^(?P<position>\d{2})-(?P<id>.+)\.md$")
+# CPD time a quiz counts for when its file does not say.
+DEFAULT_QUIZ_MINUTES = {"scenario": 20, "check": 10}
 QUESTION_TYPES = ("single", "multiple", "true_false", "ordering")
 RECORD_FIELDS = ("decision", "shared_with", "when", "reasons", "lawful_basis")
+TARGETS = (
+    "records",
+    "peer_reflections",
+    "reflections",
+    "minutes",
+    "participatory_minutes",
+    "activity_types",
+)
 
 
 @dataclass
@@ -235,6 +247,10 @@ class _Loader:
         modules = self.unique(all_modules, "module")
         self.check_principle_modules(principles, modules)
 
+        frameworks = {}
+        if (modules_dir / "frameworks.yaml").exists():
+            doc = self.read(modules_dir / "frameworks.yaml", False)
+            frameworks = self.load_frameworks(doc) if doc else {}
         disclaimer = ""
         if (modules_dir / "disclaimer.md").exists():
             disclaimer = self.markdown(
@@ -253,6 +269,7 @@ class _Loader:
             quizzes=quizzes,
             terms=terms,
             principles=principles,
+            frameworks=frameworks,
             disclaimer_html=disclaimer,
         )
 
@@ -316,6 +333,63 @@ class _Loader:
             )
         return self.unique(terms, "glossary term")
 
+    def load_frameworks(self, doc: _Doc) -> dict[str, Framework]:
+        top = Fields(doc.meta, doc.name, self.problems)
+        top.only("frameworks")
+        found = []
+        for index, item in enumerate(top.items("frameworks")):
+            f = top.child(f"frameworks[{index}]", item)
+            f.only("id", "name", "regulator", "summary", "cycle", "targets", "prompts", "source")
+            cycle = f.child("cycle", f.data.get("cycle"))
+            cycle.only("kind", "ends", "years", "rolling")
+            kind = cycle.text("kind")
+            ends = ""
+            years = 1
+            if kind == "registration-year":
+                ends = cycle.text("ends")
+                if ends and not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", ends):
+                    cycle.error("ends", f"expected a month and day written MM-DD, got {ends!r}")
+            elif kind == "years":
+                years = cycle.integer("years", 1, 10)
+            elif kind:
+                cycle.error("kind", f"expected 'registration-year' or 'years', got {kind!r}")
+            targets = f.child("targets", f.data.get("targets") or {})
+            targets.only(*TARGETS)
+            prompts = []
+            for p_index, p_item in enumerate(f.items("prompts")):
+                p = f.child(f"prompts[{p_index}]", p_item)
+                p.only("id", "label", "hint")
+                prompts.append(
+                    Prompt(
+                        id=p.slug_or_name("id"),
+                        label=p.text("label"),
+                        hint=p.text("hint", required=False),
+                    )
+                )
+            source = f.child("source", f.data.get("source"))
+            source.only("title", "publisher", "year", "url")
+            found.append(
+                Framework(
+                    id=f.slug("id"),
+                    name=f.text("name"),
+                    regulator=f.text("regulator") if f.data.get("regulator") else "",
+                    summary=f.text("summary"),
+                    cycle_kind=kind,
+                    cycle_ends=ends,
+                    cycle_years=years,
+                    is_rolling=bool(cycle.boolean("rolling")),
+                    targets={key: targets.integer(key, 1) for key in targets.data},
+                    prompts=tuple(prompts),
+                    source=Source(
+                        title=source.text("title"),
+                        publisher=source.text("publisher"),
+                        year=source.integer("year", 1900, 2100),
+                        url=source.text("url", required=False) or None,
+                    ),
+                )
+            )
+        return self.unique(found, "framework")
+
     def load_principles(self, doc: _Doc | None) -> dict[str, Principle]:
         if doc is None:
             return {}
@@ -375,6 +449,9 @@ class _Loader:
             last_reviewed=f.day("last_reviewed"),
             facilitator_notes_html=self.html(f, "facilitator_notes", required=False),
             position=f.integer("position", 1, 1000) if "position" in f.data else 100,
+            version=hashlib.sha256(
+                "".join([doc.version, *(d.version for _, d in module_docs)]).encode()
+            ).hexdigest()[:12],
         )
         self.check_refs(completion, "quizzes", course.completion_quizzes, quizzes, "quiz")
         return course, modules
@@ -437,7 +514,7 @@ class _Loader:
     def load_quiz(self, doc: _Doc, principles: dict[str, Principle]) -> Quiz | None:
         f = Fields(doc.meta, doc.name, self.problems)
         kind = f.text("kind")
-        common = ("id", "title", "kind", "pass_mark", "last_reviewed")
+        common = ("id", "title", "kind", "pass_mark", "last_reviewed", "duration_minutes")
         if kind == "scenario":
             f.only(*common, "case_example", "steps", "model_record")
         elif kind == "check":
@@ -476,6 +553,11 @@ class _Loader:
             kind=kind,
             pass_mark=f.integer("pass_mark", 1, 100),
             last_reviewed=f.day("last_reviewed"),
+            duration_minutes=(
+                f.integer("duration_minutes", 1, 600)
+                if "duration_minutes" in f.data
+                else DEFAULT_QUIZ_MINUTES.get(kind, 10)
+            ),
             version=doc.version,
             case_example=case_id,
             steps=steps,

@@ -50,6 +50,7 @@ class Course:
     last_reviewed: date
     facilitator_notes_html: str = ""
     position: int = 100
+    version: str = ""  # changes whenever the course file or any of its modules changes
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ class Quiz:
     pass_mark: int
     last_reviewed: date
     version: str
+    duration_minutes: int = 10
     case_example: str | None = None
     steps: tuple[Step, ...] = ()
     questions: tuple[Question, ...] = ()
@@ -178,6 +180,7 @@ class Catalogue:
     quizzes: dict[str, Quiz] = field(default_factory=dict)
     terms: dict[str, Term] = field(default_factory=dict)
     principles: dict[str, Principle] = field(default_factory=dict)
+    frameworks: dict[str, Framework] = field(default_factory=dict)
     disclaimer_html: str = ""
 
     def counts(self) -> dict[str, int]:
@@ -204,3 +207,27 @@ class Catalogue:
         return ", ".join(
             f"{count} {names[key][count != 1]}" for key, count in self.counts().items()
         )
+
+
+@dataclass(frozen=True)
+class Prompt:
+    id: str
+    label: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Framework:
+    """A regulator's way of keeping CPD: its cycle, targets and reflection prompts."""
+
+    id: str
+    name: str
+    regulator: str
+    summary: str
+    cycle_kind: str  # "registration-year" (ends on a fixed day) or "years" (a period of N years)
+    cycle_ends: str  # MM-DD, for registration years
+    cycle_years: int
+    is_rolling: bool  # the last N years up to today, rather than from the learner's start date
+    targets: dict[str, int]
+    prompts: tuple[Prompt, ...]
+    source: Source

@@ -10,10 +10,11 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from trainer.certificates import issue_certificate
 from trainer.content import Catalogue
 from trainer.content.model import Course, Module
 from trainer.extensions import db
-from trainer.models import Attempt, CourseCompletion, ModuleRead
+from trainer.models import Attempt, CourseCompletion, ModuleRead, User
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -77,6 +78,12 @@ class CourseProgress:
         return self.completion is not None and self.completion.refresher_due <= date.today()
 
     @property
+    def days_to_refresher(self) -> int | None:
+        if self.completion is None:
+            return None
+        return (self.completion.refresher_due - date.today()).days
+
+    @property
     def has_started(self) -> bool:
         return bool(self.modules_read or self.quizzes_passed)
 
@@ -113,15 +120,16 @@ def complete_if_ready(catalogue: Catalogue, user_id: int, course: Course) -> Non
         and set(course.completion_quizzes) <= progress.quizzes_passed
     ):
         now = datetime.now(UTC)
-        db.session.add(
-            CourseCompletion(
-                user_id=user_id,
-                course_id=course.id,
-                completed_at=now,
-                refresher_due=add_months(now.date(), course.validity_months),
-                cpd_minutes=course.cpd_minutes,
-            )
+        completion = CourseCompletion(
+            user_id=user_id,
+            course_id=course.id,
+            completed_at=now,
+            refresher_due=add_months(now.date(), course.validity_months),
+            cpd_minutes=course.cpd_minutes,
         )
+        db.session.add(completion)
+        holder = db.session.get(User, user_id)
+        issue_certificate(completion, holder.name, course.title, course.version)
 
 
 def courses_completed_by_quiz(catalogue: Catalogue, quiz_id: str) -> list[Course]:

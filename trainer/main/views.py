@@ -1,8 +1,10 @@
 """Home, health check, accessibility statement and privacy notice."""
 
-from flask import current_app, jsonify, render_template
-from flask_login import current_user
+from flask import current_app, flash, jsonify, redirect, render_template, url_for
+from flask_login import current_user, login_required
 
+from trainer.cpd.forms import FrameworkForm
+from trainer.cpd.services import set_framework
 from trainer.database import is_reachable
 from trainer.extensions import db
 from trainer.learn.progress import continue_where_left_off, progress_in
@@ -36,6 +38,21 @@ def healthz():
         "content": current_app.extensions["catalogue"].counts(),
     }
     return jsonify(body), 200 if database_ok else 503
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    catalogue = current_app.extensions["catalogue"]
+    form = FrameworkForm(
+        framework=current_user.cpd_framework, cycle_start=current_user.cpd_cycle_start
+    )
+    form.framework.choices = [(f.id, f.name) for f in catalogue.frameworks.values()]
+    if form.validate_on_submit():
+        set_framework(current_user, form.framework.data, form.cycle_start.data)
+        flash("Your CPD framework has been saved.", "success")
+        return redirect(url_for("cpd.record"))
+    return render_template("main/account.html", form=form)
 
 
 @bp.route("/accessibility")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
@@ -43,6 +43,9 @@ class User(UserMixin, db.Model):
     # Named by the person when their organisation is not in our list; an admin can link it.
     organisation_other: Mapped[str] = mapped_column(String(200), default="")
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cpd_framework: Mapped[str] = mapped_column(String(40), default="other")
+    # Start of the learner's current CPD period, for frameworks counted from a personal date.
+    cpd_cycle_start: Mapped[date | None]
     is_active_account: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -1,0 +1,341 @@
+"""The CPD record: it fills itself, speaks each framework's language, and stays private."""
+
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from tests.app.test_learning import BEST, RIGHT_CHECK, play, start
+from tests.conftest import make_organisation, make_user, sign_in
+from trainer.cpd.periods import current_cycle
+from trainer.extensions import db
+from trainer.models import (
+    Attempt,
+    Certificate,
+    CourseCompletion,
+    ExternalActivity,
+    ModuleRead,
+    Reflection,
+)
+
+
+@pytest.fixture
+def learner(client, app):
+    user = make_user("learner", email="lena@example.org")
+    sign_in(client, "lena@example.org")
+    return user
+
+
+def page_text(client, url: str = "/cpd/") -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser").get_text(" ", strip=True)
+
+
+def pdf_text(body: bytes) -> str:
+    reader = PdfReader(io.BytesIO(body))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def csv_rows(client, url: str = "/cpd/record.csv") -> list[dict]:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def complete_course(client) -> None:
+    client.post("/courses/basics/why-share/complete")
+    client.post("/courses/basics/how-to-decide/complete")
+    client.post(start(client, "basics-check"), data=RIGHT_CHECK)
+
+
+def add_activity(client, **changes):
+    data = {
+        "title": "Multi-agency MARAC workshop",
+        "provider": "Northbridge Safeguarding Partnership",
+        "activity_type": "facilitated-session",
+        "done_on": ["3", "11", "2026"],
+        "minutes": "120",
+        "participatory_minutes": "90",
+        "notes": "Role play of a MARAC meeting.",
+    }
+    data.update(changes)
+    return client.post("/cpd/activities/new", data=data)
+
+
+def test_record_fills_itself_from_modules_scenarios_and_completions(client, learner):
+    complete_course(client)
+    play(client, BEST)
+    text = page_text(client)
+    assert "Why share" in text and "How to decide" in text
+    assert "Scenario: a bruise on a baby" in text
+    assert "Completed: Sharing basics" in text
+    # 15 + 25 minutes of modules, 20 for the scenario, and the course's 40 minus its modules: 0
+    assert "CPD time 1.00 hours (60 minutes)" in text
+    assert "Participatory time 0.00 hours (0 minutes)" in text
+
+
+def test_certificate_link_is_evidence_for_the_completion(client, learner):
+    complete_course(client)
+    page = BeautifulSoup(client.get("/cpd/").get_data(as_text=True), "html.parser")
+    links = [a["href"] for a in page.select(".app-review a")]
+    completion = db.session.scalars(db.select(CourseCompletion)).one()
+    assert f"/cpd/certificates/basics.pdf?completion={completion.id}" in links
+
+
+def test_adding_cpd_done_elsewhere(client, learner):
+    response = add_activity(client)
+    assert response.status_code == 302
+    text = page_text(client)
+    assert "Multi-agency MARAC workshop" in text
+    assert "2 hours, of which 1 hour 30 minutes participatory" in text
+    assert "Participatory time 1.50 hours (90 minutes)" in text
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": ""}, "Enter the title of the activity"),
+        ({"done_on": ["31", "2", "2026"]}, "Date must be a real date, like 27 3 2026"),
+        ({"done_on": ["", "", ""]}, "Enter the date of the activity"),
+        ({"minutes": "0"}, "Time spent must be between 1 and 6,000 minutes"),
+        ({"participatory_minutes": "200"}, "Participatory time cannot be more than the time spent"),
+        ({"activity_type": "holiday"}, "Not a valid choice"),
+    ],
+)
+def test_activity_errors_say_what_to_do_and_add_nothing(client, learner, changes, message):
+    response = add_activity(client, **changes)
+    text = response.get_data(as_text=True)
+    assert "There is a problem" in text
+    assert message in text
+    assert db.session.scalar(db.select(db.func.count()).select_from(ExternalActivity)) == 0
+
+
+def test_activity_in_the_future_is_refused(client, learner):
+    tomorrow = date.today() + timedelta(days=1)
+    response = add_activity(
+        client, done_on=[str(tomorrow.day), str(tomorrow.month), str(tomorrow.year)]
+    )
+    assert "The date must be today or in the past" in response.get_data(as_text=True)
+
+
+def test_reflection_uses_the_framework_prompts_and_can_be_edited(client, learner):
+    client.post("/account", data={"framework": "social-work-england"})
+    client.post("/courses/basics/why-share/complete")
+    key = f"read-{db.session.scalars(db.select(ModuleRead)).one().id}"
+    form = page_text(client, f"/cpd/entries/{key}/reflection")
+    assert "What did you discuss with a peer?" in form
+    client.post(f"/cpd/entries/{key}/reflection", data={"learned": "Share early.", "peer": ""})
+    client.post(
+        f"/cpd/entries/{key}/reflection",
+        data={"learned": "Share early, and record it.", "peer": "Talked it through with my DSL."},
+    )
+    reflection = db.session.scalars(db.select(Reflection)).one()
+    assert reflection.answers == {
+        "learned": "Share early, and record it.",
+        "peer": "Talked it through with my DSL.",
+    }
+    text = page_text(client)
+    assert "CPD records with a reflection 1 of 2" in text
+    assert "Records that include peer reflection 1 of 1 Met" in text
+
+
+def test_nurse_sees_hours_toward_35_and_20_in_their_revalidation_period(client, learner):
+    client.post("/account", data={"framework": "nmc", "cycle_start": ["1", "4", "2025"]})
+    add_activity(client)
+    text = page_text(client)
+    assert "3-year period ending 31 March 2028" in text
+    assert "CPD time 2.00 of 35.00 hours Not yet" in text
+    assert "Participatory CPD time 1.50 of 20.00 hours" in text
+    assert "Written reflective accounts 0 of 5" in text
+
+
+def test_record_can_be_filtered_by_dates(client, learner):
+    add_activity(client, done_on=["3", "11", "2024"], title="Old workshop")
+    add_activity(client, done_on=["3", "11", "2026"], title="New workshop")
+    url = "/cpd/?period=dates&start=1&start=1&start=2026&end=31&end=12&end=2026"
+    text = page_text(client, url)
+    assert "New workshop" in text and "Old workshop" not in text
+    assert [r["Title"] for r in csv_rows(client, url.replace("/cpd/?", "/cpd/record.csv?"))] == [
+        "New workshop"
+    ]
+
+
+def test_minutes_agree_between_page_csv_and_pdf(client, learner):
+    complete_course(client)
+    play(client, BEST)
+    add_activity(client)
+    text = page_text(client, "/cpd/?period=all")
+    rows = csv_rows(client, "/cpd/record.csv?period=all")
+    total = sum(int(r["Minutes"]) for r in rows)
+    participatory = sum(int(r["Participatory minutes"]) for r in rows)
+    assert (total, participatory) == (180, 90)
+    assert f"CPD time 3.00 hours ({total} minutes)" in text
+    assert f"Participatory time 1.50 hours ({participatory} minutes)" in text
+    pdf = pdf_text(client.get("/cpd/record.pdf?period=all").data)
+    assert f"3.00 hours ({total} minutes)" in pdf
+    assert f"participatory 1.50 hours ({participatory} minutes)" in pdf
+
+
+def test_pdf_record_embeds_its_font_and_handles_pounds_and_accents(client, app):
+    make_user("learner", email="zoe@example.org")
+    from trainer.models import User
+
+    user = db.session.scalars(db.select(User)).one()
+    user.name = "Zoë Ó Súilleabháin"
+    db.session.commit()
+    sign_in(client, "zoe@example.org")
+    add_activity(client, title="Conference (fee £45)")
+    body = client.get("/cpd/record.pdf").data
+    text = pdf_text(body)
+    assert "Zoë Ó Súilleabháin" in text
+    assert "Conference (fee £45)" in text
+    reader = PdfReader(io.BytesIO(body))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    descriptors = [
+        font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        for font in fonts.values()
+    ]
+    assert all("/FontFile2" in d for d in descriptors)  # embedded, not just named
+    assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=0.5)  # A4
+
+
+def test_csv_defuses_spreadsheet_formulas(client, learner):
+    add_activity(client, title='=HYPERLINK("http://evil.example")')
+    assert csv_rows(client)[0]["Title"].startswith("'=")
+
+
+def test_certificate_pdf_has_the_facts_and_the_verify_link(client, learner):
+    complete_course(client)
+    certificate = db.session.scalars(db.select(Certificate)).one()
+    response = client.get("/cpd/certificates/basics.pdf")
+    assert response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    for fact in (
+        "Test Learner",
+        "Sharing basics",
+        certificate.code,
+        certificate.content_version,
+        f"/verify/{certificate.code}",
+        "0.67 hours (40 minutes)",
+    ):
+        assert fact in text
+    assert len(certificate.code) >= 20  # 120 bits of randomness, URL-safe
+
+
+def test_no_certificate_before_completion(client, learner):
+    assert client.get("/cpd/certificates/basics.pdf").status_code == 404
+
+
+def test_verify_page_and_json_say_valid_expired_or_revoked(client, learner):
+    complete_course(client)
+    certificate = db.session.scalars(db.select(Certificate)).one()
+    client.post("/auth/logout")
+    assert "Valid" in page_text(client, f"/verify/{certificate.code}")
+    data = client.get(f"/verify/{certificate.code}.json").get_json()
+    assert set(data) == {"status", "name", "course", "issued", "expires"}
+    assert (data["status"], data["name"], data["course"]) == (
+        "valid",
+        "Test Learner",
+        "Sharing basics",
+    )
+    certificate.expires_on = date.today() - timedelta(days=1)
+    db.session.commit()
+    assert client.get(f"/verify/{certificate.code}.json").get_json()["status"] == "expired"
+    certificate.revoked_at = datetime.now(UTC)
+    db.session.commit()
+    assert "Revoked" in page_text(client, f"/verify/{certificate.code}")
+    assert client.get(f"/verify/{certificate.code}.json").get_json()["status"] == "revoked"
+
+
+def test_unknown_codes_are_said_plainly(client, app):
+    response = client.get("/verify/not-a-real-code")
+    assert response.status_code == 404
+    assert "Certificate not found" in response.get_data(as_text=True)
+    assert client.get("/verify/not-a-real-code.json").get_json() == {"status": "unknown"}
+
+
+def test_verify_is_rate_limited(tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True, VERIFY_RATE_LIMIT="2 per minute")
+    with app.app_context():
+        db.create_all()
+        client = app.test_client()
+        statuses = [client.get("/verify/abc.json").status_code for _ in range(3)]
+        db.drop_all()
+    assert statuses == [404, 404, 429]
+
+
+def test_a_retake_adds_a_completion_and_certificate_and_keeps_the_old(client, learner):
+    complete_course(client)
+    first = db.session.scalars(db.select(Certificate)).one()
+    complete_course(client)
+    certificates = db.session.scalars(db.select(Certificate)).all()
+    assert len(certificates) == 2
+    assert client.get(f"/verify/{first.code}.json").get_json()["status"] == "valid"
+    assert db.session.scalar(db.select(db.func.count()).select_from(CourseCompletion)) == 2
+
+
+@pytest.mark.parametrize("role", ["learner", "trainer", "lead", "admin"])
+def test_reflections_are_private_to_their_author_for_every_role(client, app, role):
+    org = make_organisation()
+    make_user("learner", email="owner@example.org", org=org)
+    sign_in(client, "owner@example.org")
+    client.post("/courses/basics/why-share/complete")
+    play(client, BEST)
+    key = f"read-{db.session.scalars(db.select(ModuleRead)).one().id}"
+    client.post(f"/cpd/entries/{key}/reflection", data={"learned": "My private thought."})
+    attempt = db.session.scalars(db.select(Attempt)).one()
+    client.post(
+        f"/quizzes/bruise-scenario/attempts/{attempt.number}/record",
+        data={
+            "decision": "Secret decision",
+            "shared_with": "x",
+            "when": "x",
+            "reasons": "x",
+            "lawful_basis": "x",
+        },
+    )
+    client.post("/auth/logout")
+
+    make_user(role, email=f"other-{role}@example.org", org=org)
+    sign_in(client, f"other-{role}@example.org")
+    assert client.get(f"/cpd/entries/{key}/reflection").status_code == 404
+    assert client.get(f"/quizzes/bruise-scenario/attempts/{attempt.number}").status_code == 404
+    for url in ("/cpd/", "/cpd/record.csv", "/cpd/record.pdf", "/cpd/?period=all"):
+        body = client.get(url).data
+        assert b"My private thought." not in body and b"Secret decision" not in body
+        assert "My private thought." not in (pdf_text(body) if url.endswith(".pdf") else "")
+
+
+def test_exports_are_audited(client, learner):
+    client.get("/cpd/record.csv")
+    client.get("/cpd/record.pdf")
+    from trainer.models import AuditEvent
+
+    actions = db.session.scalars(
+        db.select(AuditEvent.details).where(AuditEvent.action == "exported own CPD record")
+    ).all()
+    assert [a["format"] for a in actions] == ["csv", "pdf"]
+
+
+def test_cpd_pages_need_sign_in(client, app):
+    for url in ("/cpd/", "/cpd/record.csv", "/cpd/record.pdf", "/cpd/activities/new", "/account"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/auth/login" in response.headers["Location"], url
+
+
+def test_registration_year_ends_on_30_november():
+    from trainer import PROJECT_ROOT
+    from trainer.content import load_catalogue
+
+    swe = load_catalogue(PROJECT_ROOT).frameworks["social-work-england"]
+    cycle = current_cycle(swe, date(2026, 11, 26), None)
+    assert (cycle.start, cycle.end) == (date(2025, 12, 1), date(2026, 11, 30))
+    cycle = current_cycle(swe, date(2026, 12, 1), None)
+    assert (cycle.start, cycle.end) == (date(2026, 12, 1), date(2027, 11, 30))

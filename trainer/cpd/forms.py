@@ -1,0 +1,165 @@
+"""Forms for the CPD record."""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from trainer.models import ACTIVITY_TYPES
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class DayField(DateField):
+    """A GOV.UK day, month and year date, with a message that says what to do."""
+
+    def __init__(self, label: str, message: str = "", **kwargs) -> None:
+        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
+        self.message = message or f"{label} must be a real date, like 27 3 2026"
+
+    def process(self, formdata, *args, **kwargs) -> None:
+        super().process(formdata, *args, **kwargs)
+        # The GOV.UK widget redraws exactly three boxes from raw_data; anything else, none.
+        if not self.raw_data or len(self.raw_data) != 3:
+            self.raw_data = None
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist or not any(part.strip() for part in valuelist):
+            self.data = None
+            return
+        if len(valuelist) != 3:
+            raise ValueError(self.message)
+        try:
+            super().process_formdata([" ".join(part.strip() for part in valuelist)])
+        except ValueError:
+            self.data = None
+            raise ValueError(self.message) from None
+
+
+class ActivityForm(FlaskForm):
+    title = StringField(
+        "Title",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[
+            InputRequired(message="Enter the title of the activity"),
+            Length(max=200, message="Title must be 200 characters or fewer"),
+        ],
+    )
+    provider = StringField(
+        "Provider",
+        description="Who ran it, for example your local safeguarding partnership.",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[Length(max=200, message="Provider must be 200 characters or fewer")],
+    )
+    activity_type = RadioField(
+        "Type of activity",
+        widget=GovRadioInput(),
+        choices=list(ACTIVITY_TYPES.items()),
+        validators=[InputRequired(message="Select the type of activity")],
+    )
+    done_on = DayField(
+        "Date",
+        description="For example, 27 3 2026",
+        validators=[InputRequired(message="Enter the date of the activity")],
+    )
+    minutes = IntegerField(
+        "Time spent, in minutes",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter the time spent, in minutes"),
+            NumberRange(1, 6000, message="Time spent must be between 1 and 6,000 minutes"),
+        ],
+    )
+    participatory_minutes = IntegerField(
+        "Of which participatory, in minutes",
+        description="Time learning with other people: sessions, workshops, peer discussion. Enter 0 if none.",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter the participatory time, in minutes, or 0"),
+            NumberRange(0, 6000, message="Participatory time must be between 0 and 6,000 minutes"),
+        ],
+    )
+    notes = TextAreaField(
+        "Notes",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[Length(max=4000, message="Notes must be 4,000 characters or fewer")],
+    )
+    submit = SubmitField("Add to my record", widget=GovSubmitInput())
+
+    def validate_done_on(self, field) -> None:
+        if field.data and field.data > date.today():
+            raise ValidationError("The date must be today or in the past")
+
+    def validate_participatory_minutes(self, field) -> None:
+        if field.data is not None and self.minutes.data and field.data > self.minutes.data:
+            raise ValidationError("Participatory time cannot be more than the time spent")
+
+
+class FrameworkForm(FlaskForm):
+    framework = RadioField(
+        "Which professional framework do you keep CPD for?",
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select a professional framework")],
+    )
+    cycle_start = DayField(
+        "When did your current CPD period start? (optional)",
+        message="The start of your CPD period must be a real date, like 1 4 2025",
+        description="Nurses and midwives: the start of your current 3-year revalidation period. For example, 1 4 2025",
+        validators=[Optional()],
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_cycle_start(self, field) -> None:
+        if field.data and field.data > date.today():
+            raise ValidationError("The start of your period must be today or in the past")
+
+
+class PeriodForm(FlaskForm):
+    """The filter on the record page: a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    period = SelectField(
+        "Show",
+        widget=GovSelect(),
+        choices=[
+            ("cycle", "My current CPD period"),
+            ("all", "Everything"),
+            ("dates", "Between dates"),
+        ],
+        default="cycle",
+    )
+    start = DayField("From", validators=[Optional()])
+    end = DayField("To", validators=[Optional()])
+
+    def validate_end(self, field) -> None:
+        if (
+            self.period.data == "dates"
+            and self.start.data
+            and field.data
+            and field.data < self.start.data
+        ):
+            raise ValidationError("The end date must be the same as or after the start date")

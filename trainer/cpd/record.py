@@ -1,0 +1,215 @@
+"""A learner's CPD record, built from what they did here plus what they added themselves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from trainer.content import Catalogue
+from trainer.content.model import Framework
+from trainer.extensions import db
+from trainer.filters import LONDON
+from trainer.models import (
+    ACTIVITY_TYPES,
+    Attempt,
+    CourseCompletion,
+    DecisionRecord,
+    ExternalActivity,
+    ModuleRead,
+    Reflection,
+)
+
+from .periods import Period
+
+
+@dataclass(frozen=True)
+class Evidence:
+    label: str
+    endpoint: str
+    values: dict
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    on: date
+    activity_type: str
+    title: str
+    context: str  # the course, case or provider
+    minutes: int
+    participatory_minutes: int
+    outcomes: tuple[str, ...] = ()
+    evidence: Evidence | None = None
+    reflection: dict = field(default_factory=dict)
+    decision_record: DecisionRecord | None = None
+    notes: str = ""
+
+    @property
+    def activity_label(self) -> str:
+        return ACTIVITY_TYPES.get(self.activity_type, self.activity_type)
+
+    @property
+    def has_reflection(self) -> bool:
+        return any(value.strip() for value in self.reflection.values())
+
+    @property
+    def has_peer_reflection(self) -> bool:
+        return bool(self.reflection.get("peer", "").strip())
+
+
+def _london_date(moment) -> date:
+    return moment.astimezone(LONDON).date()
+
+
+def entries_for(catalogue: Catalogue, user_id: int) -> list[Entry]:
+    """Every CPD entry for the learner, newest first, with their own reflections."""
+    reflections = {
+        r.entry_key: r.answers
+        for r in db.session.scalars(db.select(Reflection).where(Reflection.user_id == user_id))
+    }
+    entries: list[Entry] = []
+    for read in db.session.scalars(db.select(ModuleRead).where(ModuleRead.user_id == user_id)):
+        module = catalogue.modules.get(read.module_id)
+        course = catalogue.courses.get(read.course_id)
+        if module is None or course is None:
+            continue  # content withdrawn since: the fact stays in the database
+        entries.append(
+            Entry(
+                key=f"read-{read.id}",
+                on=_london_date(read.read_at),
+                activity_type="e-learning",
+                title=module.title,
+                context=course.title,
+                minutes=module.duration_minutes,
+                participatory_minutes=0,
+                outcomes=module.outcomes,
+                evidence=Evidence(
+                    "Module", "learn.module", {"course_id": course.id, "module_id": module.id}
+                ),
+            )
+        )
+    finished = db.session.scalars(
+        db.select(Attempt).where(Attempt.user_id == user_id, Attempt.finished_at.is_not(None))
+    )
+    for attempt in finished:
+        quiz = catalogue.quizzes.get(attempt.quiz_id)
+        if quiz is None or quiz.kind != "scenario":
+            continue  # knowledge checks assess the modules; their time is in the course's
+        case = catalogue.cases.get(quiz.case_example)
+        entries.append(
+            Entry(
+                key=f"attempt-{attempt.id}",
+                on=_london_date(attempt.finished_at),
+                activity_type="scenario",
+                title=quiz.title,
+                context=case.title if case else "",
+                minutes=quiz.duration_minutes,
+                participatory_minutes=0,
+                outcomes=(
+                    f"Scored {attempt.percent}% ({'passed' if attempt.passed else 'not passed'})",
+                ),
+                evidence=Evidence(
+                    "Result", "learn.attempt", {"quiz_id": quiz.id, "number": attempt.number}
+                ),
+                decision_record=attempt.decision_record,
+            )
+        )
+    completions = db.session.scalars(
+        db.select(CourseCompletion).where(CourseCompletion.user_id == user_id)
+    )
+    for completion in completions:
+        course = catalogue.courses.get(completion.course_id)
+        title = course.title if course else completion.course_id
+        module_minutes = (
+            sum(catalogue.modules[m].duration_minutes for m in course.module_ids) if course else 0
+        )
+        entries.append(
+            Entry(
+                key=f"completion-{completion.id}",
+                on=_london_date(completion.completed_at),
+                activity_type="e-learning",
+                title=f"Completed: {title}",
+                context=f"Refresher due {completion.refresher_due.day} {completion.refresher_due:%B %Y}",
+                # The modules count their own time; the completion adds the final assessment.
+                minutes=max(completion.cpd_minutes - module_minutes, 0),
+                participatory_minutes=0,
+                evidence=Evidence(
+                    "Certificate",
+                    "cpd.certificate",
+                    {"course_id": completion.course_id, "completion": completion.id},
+                ),
+            )
+        )
+    for activity in db.session.scalars(
+        db.select(ExternalActivity).where(ExternalActivity.user_id == user_id)
+    ):
+        entries.append(
+            Entry(
+                key=f"activity-{activity.id}",
+                on=activity.done_on,
+                activity_type=activity.activity_type,
+                title=activity.title,
+                context=activity.provider,
+                minutes=activity.minutes,
+                participatory_minutes=activity.participatory_minutes,
+                notes=activity.notes,
+            )
+        )
+    entries = [Entry(**{**e.__dict__, "reflection": reflections.get(e.key, {})}) for e in entries]
+    return sorted(entries, key=lambda e: (e.on, e.key), reverse=True)
+
+
+@dataclass(frozen=True)
+class Target:
+    label: str
+    value: int
+    target: int
+    unit: str = ""
+
+    @property
+    def is_met(self) -> bool:
+        return self.value >= self.target
+
+
+@dataclass(frozen=True)
+class Summary:
+    period: Period
+    entries: list[Entry]
+    minutes: int
+    participatory_minutes: int
+    targets: list[Target]
+
+
+TARGET_LABELS = {
+    "records": ("CPD records with a reflection", ""),
+    "peer_reflections": ("Records that include peer reflection", ""),
+    "reflections": ("Written reflective accounts", ""),
+    "minutes": ("CPD time", "minutes"),
+    "participatory_minutes": ("Participatory CPD time", "minutes"),
+    "activity_types": ("Different types of activity", ""),
+}
+
+
+def summarise(entries: list[Entry], period: Period, framework: Framework | None) -> Summary:
+    """The entries in a period and their totals, measured against the framework's targets."""
+    chosen = [e for e in entries if period.contains(e.on)]
+    values = {
+        "records": sum(e.has_reflection for e in chosen),
+        "peer_reflections": sum(e.has_peer_reflection for e in chosen),
+        "reflections": sum(e.has_reflection for e in chosen),
+        "minutes": sum(e.minutes for e in chosen),
+        "participatory_minutes": sum(e.participatory_minutes for e in chosen),
+        "activity_types": len({e.activity_type for e in chosen}),
+    }
+    targets = []
+    if framework:
+        for key, goal in framework.targets.items():
+            label, unit = TARGET_LABELS[key]
+            targets.append(Target(label, values[key], goal, unit))
+    return Summary(
+        period=period,
+        entries=chosen,
+        minutes=values["minutes"],
+        participatory_minutes=values["participatory_minutes"],
+        targets=targets,
+    )

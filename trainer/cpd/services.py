@@ -1,0 +1,47 @@
+"""Changing a CPD record: reflections, activities done elsewhere, certificates, reminders."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort
+
+from trainer.content import Catalogue
+from trainer.extensions import db
+from trainer.models import ExternalActivity, Reflection, User
+
+from .record import Entry, entries_for
+
+
+def entry_or_404(catalogue: Catalogue, user_id: int, key: str) -> Entry:
+    """One of the learner's own entries; anyone else's is not found."""
+    entry = next((e for e in entries_for(catalogue, user_id) if e.key == key), None)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+def save_reflection(user_id: int, key: str, answers: dict[str, str]) -> None:
+    reflection = db.session.scalars(
+        db.select(Reflection).where(Reflection.user_id == user_id, Reflection.entry_key == key)
+    ).first() or Reflection(user_id=user_id, entry_key=key)
+    # Keep answers to prompts of another framework the learner used before.
+    reflection.answers = {
+        **(reflection.answers or {}),
+        **{k: v.strip() for k, v in answers.items()},
+    }
+    db.session.add(reflection)
+    db.session.commit()
+
+
+def add_activity(user_id: int, **values) -> ExternalActivity:
+    activity = ExternalActivity(user_id=user_id, **values)
+    db.session.add(activity)
+    db.session.commit()
+    return activity
+
+
+def set_framework(user: User, framework_id: str, cycle_start: date | None) -> None:
+    user.cpd_framework = framework_id
+    user.cpd_cycle_start = cycle_start
+    db.session.commit()

@@ -1,0 +1,150 @@
+"""The CPD record page, reflections, activities done elsewhere, downloads and certificates."""
+
+from datetime import date
+
+from flask import (
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from trainer import certificates
+from trainer.auth.services import external_url
+from trainer.exports.csv import write_csv
+from trainer.exports.pdf import CertificateData, certificate_pdf, cpd_record_pdf
+from trainer.extensions import db, limiter
+from trainer.models import audit
+
+from . import bp, queries, services
+from .forms import ActivityForm, PeriodForm
+
+
+def _catalogue():
+    return current_app.extensions["catalogue"]
+
+
+def _record():
+    form = PeriodForm(request.args)
+    form.validate()
+    return form, queries.record_for(_catalogue(), current_user, form, date.today())
+
+
+@bp.route("/cpd/")
+@login_required
+def record():
+    form, view = _record()
+    return render_template("cpd/record.html", form=form, view=view, query=request.args.to_dict())
+
+
+@bp.route("/cpd/record.csv")
+@login_required
+def record_csv():
+    _form, view = _record()
+    audit.record("exported own CPD record", actor_id=current_user.id, format="csv")
+    db.session.commit()
+    body = write_csv(queries.CSV_HEADER, queries.csv_rows(view))
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="cpd-record.csv"'},
+    )
+
+
+@bp.route("/cpd/record.pdf")
+@login_required
+def record_pdf():
+    _form, view = _record()
+    audit.record("exported own CPD record", actor_id=current_user.id, format="pdf")
+    db.session.commit()
+    body = cpd_record_pdf(queries.record_pdf_data(view, current_user.name))
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="cpd-record.pdf"'},
+    )
+
+
+@bp.route("/cpd/entries/<key>/reflection", methods=["GET", "POST"])
+@login_required
+def reflection(key: str):
+    catalogue = _catalogue()
+    entry = services.entry_or_404(catalogue, current_user.id, key)
+    prompts = queries.prompts_for(queries.framework_of(catalogue, current_user))
+    if request.method == "POST":
+        answers = {p.id: request.form.get(p.id, "")[:4000] for p in prompts}
+        services.save_reflection(current_user.id, key, answers)
+        flash("Your reflection has been saved.", "success")
+        return redirect(url_for("cpd.record", _anchor=f"entry-{key}"))
+    return render_template("cpd/reflection.html", entry=entry, prompts=prompts)
+
+
+@bp.route("/cpd/activities/new", methods=["GET", "POST"])
+@login_required
+def add_activity():
+    form = ActivityForm()
+    if form.validate_on_submit():
+        services.add_activity(
+            current_user.id,
+            title=form.title.data,
+            provider=form.provider.data,
+            activity_type=form.activity_type.data,
+            done_on=form.done_on.data,
+            minutes=form.minutes.data,
+            participatory_minutes=form.participatory_minutes.data,
+            notes=form.notes.data,
+        )
+        flash("The activity has been added to your record.", "success")
+        return redirect(url_for("cpd.record"))
+    return render_template("cpd/activity.html", form=form)
+
+
+@bp.route("/cpd/certificates/<course_id>.pdf")
+@login_required
+def certificate(course_id: str):
+    completion = request.args.get("completion", type=int)
+    found = certificates.certificate_for(current_user.id, course_id, completion)
+    body = certificate_pdf(
+        CertificateData(
+            holder_name=found.holder_name,
+            course_title=found.course_title,
+            completed_on=found.issued_at.date(),
+            cpd_minutes=found.completion.cpd_minutes,
+            refresher_due=found.expires_on,
+            content_version=found.content_version,
+            code=found.code,
+            verify_url=external_url("cpd.verify", code=found.code),
+        )
+    )
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="certificate-{course_id}.pdf"'},
+    )
+
+
+def _verify_limit() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+@bp.route("/verify/<code>.json")
+@limiter.limit(_verify_limit)
+def verify_json(code: str):
+    found = certificates.verify(code, date.today())
+    if found is None:
+        return jsonify({"status": "unknown"}), 404
+    return jsonify(found.as_json())
+
+
+@bp.route("/verify/<code>")
+@limiter.limit(_verify_limit)
+def verify(code: str):
+    found = certificates.verify(code, date.today())
+    if found is None:
+        return render_template("cpd/verify_unknown.html", code=code), 404
+    return render_template("cpd/verify.html", verification=found)
