@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,15 +51,28 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path)
+@contextmanager
+def fresh_database(app):
+    """An app context over empty tables, emptied again afterwards.
+
+    The session is closed before dropping: on PostgreSQL an open read transaction would
+    otherwise hold a lock that DROP TABLE waits for.
+    """
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        yield app
         db.session.remove()
         db.drop_all()
+        db.create_all()
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.drop_all()
+
+
+@pytest.fixture
+def app(tmp_path):
+    with fresh_database(make_app(tmp_path)) as app:
+        yield app
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import PASSWORD, get_page, make_app, make_user, sign_in
+from tests.conftest import PASSWORD, fresh_database, get_page, make_app, make_user, sign_in
 from trainer.extensions import db
 from trainer.models import AuditEvent
 
@@ -74,22 +74,18 @@ def test_sign_out_needs_a_post_and_ends_the_session(client, app):
 
 def test_sign_in_is_rate_limited(tmp_path):
     app = make_app(tmp_path, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
-    with app.app_context():
-        db.create_all()
+    with fresh_database(app):
         client = app.test_client()
         statuses = [sign_in(client, "nobody@example.org", "x").status_code for _ in range(4)]
-        assert statuses == [200, 200, 200, 429]
-        db.drop_all()
+    assert statuses == [200, 200, 200, 429]
 
 
 def test_forms_are_protected_against_cross_site_requests(tmp_path):
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        db.create_all()
+    with fresh_database(app):
         make_user("learner")
         response = app.test_client().post(
             "/auth/login", data={"email": "learner@example.org", "password": PASSWORD}
         )
-        assert response.status_code == 400
-        assert "Your form has expired" in response.get_data(as_text=True)
-        db.drop_all()
+    assert response.status_code == 400
+    assert "Your form has expired" in response.get_data(as_text=True)

@@ -260,14 +260,12 @@ def test_unknown_codes_are_said_plainly(client, app):
 
 
 def test_verify_is_rate_limited(tmp_path):
-    from tests.conftest import make_app
+    from tests.conftest import fresh_database, make_app
 
     app = make_app(tmp_path, RATELIMIT_ENABLED=True, VERIFY_RATE_LIMIT="2 per minute")
-    with app.app_context():
-        db.create_all()
+    with fresh_database(app):
         client = app.test_client()
         statuses = [client.get("/verify/abc.json").status_code for _ in range(3)]
-        db.drop_all()
     assert statuses == [404, 404, 429]
 
 
