@@ -6,7 +6,11 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import serious_accessibility_problems, sign_in_as
+from tests.browser.conftest import (
+    pass_the_basics_check,
+    serious_accessibility_problems,
+    sign_in_as,
+)
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -22,15 +26,7 @@ def complete_basics(page, base: str) -> None:
         button = page.get_by_role("button", name=re.compile("^Mark as read"))
         if button.count():
             button.click()
-    page.goto(base + "/quizzes/basics-check")
-    page.get_by_role("button", name=re.compile("^(Start|Start again|Continue attempt)")).click()
-    page.get_by_label("A clear purpose").check()
-    page.get_by_label("Accuracy").check()
-    page.get_by_label("Timeliness").check()
-    page.locator("#q-consent-always-false").check()
-    for option, position in (("Purpose", "1"), ("Share", "2"), ("Record", "3")):
-        page.get_by_label(option, exact=True).select_option(position)
-    page.get_by_role("button", name="Submit my answers").click()
+    pass_the_basics_check(page, base)
     expect(page.get_by_role("heading", name="You passed")).to_be_visible()
 
 

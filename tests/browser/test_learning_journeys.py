@@ -7,7 +7,11 @@ from email import message_from_bytes, policy
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import serious_accessibility_problems, sign_in_as
+from tests.browser.conftest import (
+    pass_the_basics_check,
+    serious_accessibility_problems,
+    sign_in_as,
+)
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -122,15 +126,7 @@ def test_knowledge_check_with_ordering_works_without_javascript(live_server, bro
     context = browser.new_context(java_script_enabled=False)  # so axe cannot run here
     page = context.new_page()
     sign_in_as(page, live_server, "learner@example.org", PASSWORD)
-    page.goto(live_server + "/quizzes/basics-check")
-    page.get_by_role("button", name=re.compile("^(Start|Start again|Continue attempt)")).click()
-    page.get_by_label("A clear purpose").check()
-    page.get_by_label("Accuracy").check()
-    page.get_by_label("Timeliness").check()
-    page.locator("#q-consent-always-false").check()
-    for option, position in (("Purpose", "1"), ("Share", "2"), ("Record", "3")):
-        page.get_by_label(option, exact=True).select_option(position)
-    page.get_by_role("button", name="Submit my answers").click()
+    pass_the_basics_check(page, live_server)
     expect(page.get_by_role("heading", name="You passed")).to_be_visible()
     context.close()
 

@@ -42,32 +42,36 @@ def record():
     return render_template("cpd/record.html", form=form, view=view, query=request.args.to_dict())
 
 
+def _download(body, mimetype: str, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _export_record(file_format: str):
+    _form, view = _record()
+    audit.record("exported own CPD record", actor_id=current_user.id, format=file_format)
+    db.session.commit()
+    return view
+
+
 @bp.route("/cpd/record.csv")
 @login_required
 def record_csv():
-    _form, view = _record()
-    audit.record("exported own CPD record", actor_id=current_user.id, format="csv")
-    db.session.commit()
-    body = write_csv(queries.CSV_HEADER, queries.csv_rows(view))
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="cpd-record.csv"'},
+    view = _export_record("csv")
+    return _download(
+        write_csv(queries.CSV_HEADER, queries.csv_rows(view)), "text/csv", "cpd-record.csv"
     )
 
 
 @bp.route("/cpd/record.pdf")
 @login_required
 def record_pdf():
-    _form, view = _record()
-    audit.record("exported own CPD record", actor_id=current_user.id, format="pdf")
-    db.session.commit()
+    view = _export_record("pdf")
     body = cpd_record_pdf(queries.record_pdf_data(view, current_user.name))
-    return Response(
-        body,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": 'attachment; filename="cpd-record.pdf"'},
-    )
+    return _download(body, "application/pdf", "cpd-record.pdf")
 
 
 @bp.route("/cpd/entries/<key>/reflection", methods=["GET", "POST"])
@@ -121,11 +125,7 @@ def certificate(course_id: str):
             verify_url=external_url("cpd.verify", code=found.code),
         )
     )
-    return Response(
-        body,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="certificate-{course_id}.pdf"'},
-    )
+    return _download(body, "application/pdf", f"certificate-{course_id}.pdf")
 
 
 def _verify_limit() -> str:
