@@ -97,3 +97,24 @@ def test_pages_send_security_headers(client):
     assert "script-src 'self' 'nonce-" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "values"),
+    [
+        ("learn.course", {"course_id": "basics"}),
+        ("learn.module", {"course_id": "basics", "module_id": "why-share"}),
+        ("learn.case", {"case_id": "bruise-on-baby"}),
+    ],
+)
+def test_trainers_see_facilitator_notes_and_learners_do_not(client, app, endpoint, values):
+    from tests.conftest import make_user, sign_in
+
+    make_user("learner", email="learner@example.org")
+    make_user("trainer", email="trainer@example.org")
+    sign_in(client, "learner@example.org")
+    assert get_page(client, endpoint, **values).select_one(".app-facilitator") is None
+    client.post("/auth/logout")
+    sign_in(client, "trainer@example.org")
+    notes = get_page(client, endpoint, **values).select_one(".app-facilitator")
+    assert notes is not None and "Facilitator notes" in notes.get_text()

@@ -105,3 +105,10 @@ def quiz_or_404(catalogue: Catalogue, quiz_id: str) -> Quiz:
     if quiz is None:
         abort(404)
     return quiz
+
+
+def sees_facilitator_notes(user) -> bool:
+    """Trainers (and admins, who check content) see the notes written for running sessions."""
+    return bool(
+        user and user.is_authenticated and (user.has_role("trainer") or user.has_role("admin"))
+    )

@@ -15,6 +15,7 @@ from .queries import (
     filter_cases,
     module_page_or_404,
     scenarios_for_case,
+    sees_facilitator_notes,
 )
 
 
@@ -37,13 +38,19 @@ def course(course_id: str):
         course=found,
         modules=catalogue.modules_of(found),
         progress=_progress(found),
+        facilitator=sees_facilitator_notes(current_user),
     )
 
 
 @bp.route("/courses/<course_id>/<module_id>")
 def module(course_id: str, module_id: str):
     page = module_page_or_404(_catalogue(), course_id, module_id)
-    return render_template("learn/module.html", page=page, progress=_progress(page.course))
+    return render_template(
+        "learn/module.html",
+        page=page,
+        progress=_progress(page.course),
+        facilitator=sees_facilitator_notes(current_user),
+    )
 
 
 @bp.route("/courses/<course_id>/<module_id>/complete", methods=["POST"])
@@ -75,7 +82,10 @@ def case(case_id: str):
     catalogue = _catalogue()
     found = case_or_404(catalogue, case_id)
     return render_template(
-        "learn/case.html", case=found, scenarios=scenarios_for_case(catalogue, case_id)
+        "learn/case.html",
+        case=found,
+        scenarios=scenarios_for_case(catalogue, case_id),
+        facilitator=sees_facilitator_notes(current_user),
     )
 
 
