@@ -82,6 +82,8 @@ def test_registration_for_an_existing_email_looks_the_same_and_tells_the_owner(c
         ({"organisation_other": ""}, "Enter the name of your organisation"),
         ({"organisation": ""}, "Select your organisation"),
         ({"sector": ""}, "Select the sector you work in"),
+        ({"sector": "astronaut"}, "Select the sector you work in"),
+        ({"organisation": "9999"}, "Select your organisation"),
         ({"job_role": ""}, "Enter your job role"),
         ({"password": "short"}, "Password must be between 12 and 128 characters"),
     ],

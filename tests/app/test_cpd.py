@@ -59,8 +59,8 @@ def add_activity(client, **changes):
         "provider": "Northbridge Safeguarding Partnership",
         "activity_type": "facilitated-session",
         "done_on": ["3", "11", "2026"],
-        "minutes": "120",
-        "participatory_minutes": "90",
+        "hours": "2",
+        "participatory_hours": "1.5",
         "notes": "Role play of a MARAC meeting.",
     }
     data.update(changes)
@@ -102,9 +102,10 @@ def test_adding_cpd_done_elsewhere(client, learner):
         ({"title": ""}, "Enter the title of the activity"),
         ({"done_on": ["31", "2", "2026"]}, "Date must be a real date, like 27 3 2026"),
         ({"done_on": ["", "", ""]}, "Enter the date of the activity"),
-        ({"minutes": "0"}, "Time spent must be between 1 and 6,000 minutes"),
-        ({"participatory_minutes": "200"}, "Participatory time cannot be more than the time spent"),
-        ({"activity_type": "holiday"}, "Not a valid choice"),
+        ({"hours": "0"}, "Time spent must be between 0.25 and 100 hours"),
+        ({"hours": "two"}, "Time spent, in hours must be a number, like 1.5"),
+        ({"participatory_hours": "3"}, "Participatory time cannot be more than the time spent"),
+        ({"activity_type": "holiday"}, "Select the type of activity"),
     ],
 )
 def test_activity_errors_say_what_to_do_and_add_nothing(client, learner, changes, message):

@@ -9,7 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import AnyOf, Email, EqualTo, InputRequired, Length, ValidationError
 
 from trainer.content import SECTORS
 
@@ -78,6 +78,7 @@ class RegisterForm(FlaskForm):
     organisation = SelectField(
         "Organisation",
         widget=GovSelect(),
+        validate_choice=False,
         validators=[InputRequired(message="Select your organisation")],
     )
     organisation_other = StringField(
@@ -90,7 +91,11 @@ class RegisterForm(FlaskForm):
         "Which sector do you work in?",
         widget=GovRadioInput(),
         choices=list(SECTORS.items()),
-        validators=[InputRequired(message="Select the sector you work in")],
+        validate_choice=False,
+        validators=[
+            InputRequired(message="Select the sector you work in"),
+            AnyOf(list(SECTORS), message="Select the sector you work in"),
+        ],
     )
     job_role = StringField(
         "Job role",
@@ -111,6 +116,10 @@ class RegisterForm(FlaskForm):
             *organisations,
             (OTHER_ORGANISATION, "My organisation is not listed"),
         ]
+
+    def validate_organisation(self, field) -> None:
+        if field.data not in {value for value, _label in field.choices if value}:
+            raise ValidationError("Select your organisation")
 
     def validate_organisation_other(self, field) -> None:
         if self.organisation.data == OTHER_ORGANISATION and not field.data:

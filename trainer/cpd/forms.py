@@ -1,6 +1,7 @@
 """Forms for the CPD record."""
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -13,14 +14,21 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     DateField,
-    IntegerField,
+    DecimalField,
     RadioField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from trainer.models import ACTIVITY_TYPES
 
@@ -55,6 +63,19 @@ class DayField(DateField):
             raise ValueError(self.message) from None
 
 
+class HoursField(DecimalField):
+    """Hours as a decimal number, with a message that says what to enter."""
+
+    def __init__(self, label: str, **kwargs) -> None:
+        super().__init__(label, places=2, widget=GovTextInput(), **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata([v.strip() for v in valuelist])
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a number, like 1.5") from None
+
+
 class ActivityForm(FlaskForm):
     title = StringField(
         "Title",
@@ -76,28 +97,33 @@ class ActivityForm(FlaskForm):
         "Type of activity",
         widget=GovRadioInput(),
         choices=list(ACTIVITY_TYPES.items()),
-        validators=[InputRequired(message="Select the type of activity")],
+        validate_choice=False,
+        validators=[
+            InputRequired(message="Select the type of activity"),
+            AnyOf(list(ACTIVITY_TYPES), message="Select the type of activity"),
+        ],
     )
     done_on = DayField(
         "Date",
         description="For example, 27 3 2026",
         validators=[InputRequired(message="Enter the date of the activity")],
     )
-    minutes = IntegerField(
-        "Time spent, in minutes",
-        widget=GovTextInput(),
+    hours = HoursField(
+        "Time spent, in hours",
+        description="For example, 1.5 for an hour and a half.",
         validators=[
-            InputRequired(message="Enter the time spent, in minutes"),
-            NumberRange(1, 6000, message="Time spent must be between 1 and 6,000 minutes"),
+            InputRequired(message="Enter the time spent, in hours"),
+            NumberRange(
+                Decimal("0.25"), 100, message="Time spent must be between 0.25 and 100 hours"
+            ),
         ],
     )
-    participatory_minutes = IntegerField(
-        "Of which participatory, in minutes",
+    participatory_hours = HoursField(
+        "Of which participatory, in hours",
         description="Time learning with other people: sessions, workshops, peer discussion. Enter 0 if none.",
-        widget=GovTextInput(),
         validators=[
-            InputRequired(message="Enter the participatory time, in minutes, or 0"),
-            NumberRange(0, 6000, message="Participatory time must be between 0 and 6,000 minutes"),
+            InputRequired(message="Enter the participatory time, in hours, or 0"),
+            NumberRange(0, 100, message="Participatory time must be between 0 and 100 hours"),
         ],
     )
     notes = TextAreaField(
@@ -112,15 +138,20 @@ class ActivityForm(FlaskForm):
         if field.data and field.data > date.today():
             raise ValidationError("The date must be today or in the past")
 
-    def validate_participatory_minutes(self, field) -> None:
-        if field.data is not None and self.minutes.data and field.data > self.minutes.data:
+    def validate_participatory_hours(self, field) -> None:
+        if field.data is not None and self.hours.data and field.data > self.hours.data:
             raise ValidationError("Participatory time cannot be more than the time spent")
+
+    @staticmethod
+    def as_minutes(hours: Decimal) -> int:
+        return int((hours * 60).to_integral_value(rounding=ROUND_HALF_UP))
 
 
 class FrameworkForm(FlaskForm):
     framework = RadioField(
         "Which professional framework do you keep CPD for?",
         widget=GovRadioInput(),
+        validate_choice=False,
         validators=[InputRequired(message="Select a professional framework")],
     )
     cycle_start = DayField(
@@ -130,6 +161,10 @@ class FrameworkForm(FlaskForm):
         validators=[Optional()],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_framework(self, field) -> None:
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError("Select a professional framework")
 
     def validate_cycle_start(self, field) -> None:
         if field.data and field.data > date.today():

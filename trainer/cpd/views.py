@@ -99,8 +99,8 @@ def add_activity():
             provider=form.provider.data,
             activity_type=form.activity_type.data,
             done_on=form.done_on.data,
-            minutes=form.minutes.data,
-            participatory_minutes=form.participatory_minutes.data,
+            minutes=form.as_minutes(form.hours.data),
+            participatory_minutes=form.as_minutes(form.participatory_hours.data),
             notes=form.notes.data,
         )
         flash("The activity has been added to your record.", "success")
