@@ -338,3 +338,40 @@ def test_registration_year_ends_on_30_november():
     assert (cycle.start, cycle.end) == (date(2025, 12, 1), date(2026, 11, 30))
     cycle = current_cycle(swe, date(2026, 12, 1), None)
     assert (cycle.start, cycle.end) == (date(2026, 12, 1), date(2027, 11, 30))
+
+
+def test_download_my_data_has_everything_of_mine_and_nothing_of_others(client, app):
+    make_user("learner", email="other@example.org")
+    sign_in(client, "other@example.org")
+    add_activity(client, title="Someone else's workshop")
+    client.post("/auth/logout")
+    make_user("learner", email="lena@example.org")
+    sign_in(client, "lena@example.org")
+    complete_course(client)
+    play(client, BEST)
+    add_activity(client)
+    response = client.get("/account/data.json")
+    data = response.get_json()
+    assert response.headers["Content-Disposition"] == 'attachment; filename="my-data.json"'
+    assert data["profile"]["email"] == "lena@example.org"
+    assert [a["title"] for a in data["cpd_activities"]] == ["Multi-agency MARAC workshop"]
+    assert {a["quiz"] for a in data["quiz_attempts"]} == {"basics-check", "bruise-scenario"}
+    assert len(data["certificates"]) == 1 and len(data["modules_read"]) == 2
+
+
+def test_deleting_my_account_needs_my_password_and_erases_everything(client, learner):
+    complete_course(client)
+    add_activity(client)
+    code = db.session.scalars(db.select(Certificate)).one().code
+    response = client.post("/account/delete", data={"password": "not my password"})
+    assert "Enter your current password" in response.get_data(as_text=True)
+    response = client.post(
+        "/account/delete", data={"password": "correct horse battery staple"}, follow_redirects=True
+    )
+    assert "Your account and everything in it have been deleted." in response.get_data(as_text=True)
+    from trainer.models import User
+
+    for model in (User, ModuleRead, Attempt, CourseCompletion, Certificate, ExternalActivity):
+        assert db.session.scalar(db.select(db.func.count()).select_from(model)) == 0, model
+    assert client.get(f"/verify/{code}.json").status_code == 404
+    assert sign_in(client, "lena@example.org").status_code == 200  # no such account now

@@ -54,6 +54,8 @@ def test_download_a_certificate_and_check_it_without_an_account(live_server, pag
 
 def test_cpd_pages_are_accessible(live_server, page):
     sign_in_as(page, live_server, "trainer@example.org", PASSWORD)
+    page.goto(live_server + "/account/delete")
+    accessible(page)
     page.goto(live_server + "/account")
     accessible(page)
     page.get_by_label("Social worker (England)").check()

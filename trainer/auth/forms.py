@@ -142,3 +142,13 @@ class NewPasswordForm(FlaskForm):
         ],
     )
     submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        "Your password",
+        description="To make sure it is you.",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your current password")],
+    )
+    submit = SubmitField("Delete my account", widget=GovSubmitInput())
