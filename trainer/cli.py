@@ -119,6 +119,18 @@ def send_reminders(today) -> None:
     click.echo(f"Sent {count} refresher reminder{'' if count == 1 else 's'}.")
 
 
+@click.command("revoke-certificate")
+@click.argument("code")
+@with_appcontext
+def revoke_certificate(code: str) -> None:
+    """Withdraw a certificate: /verify/CODE will then say it is revoked."""
+    from .certificates import revoke
+
+    if not revoke(code):
+        raise click.ClickException(f"no certificate has the code {code}")
+    click.echo(f"Certificate {code} is revoked.")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -133,7 +145,7 @@ def serve(host: str, port: int) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (init_db, seed_demo, create_user, send_reminders, serve):
+    for command in (init_db, seed_demo, create_user, send_reminders, revoke_certificate, serve):
         app.cli.add_command(command)
 
 

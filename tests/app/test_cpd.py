@@ -375,3 +375,13 @@ def test_deleting_my_account_needs_my_password_and_erases_everything(client, lea
         assert db.session.scalar(db.select(db.func.count()).select_from(model)) == 0, model
     assert client.get(f"/verify/{code}.json").status_code == 404
     assert sign_in(client, "lena@example.org").status_code == 200  # no such account now
+
+
+def test_revoking_a_certificate_from_the_command_line(client, app, runner, learner):
+    complete_course(client)
+    code = db.session.scalars(db.select(Certificate)).one().code
+    result = runner.invoke(args=["revoke-certificate", code])
+    assert (result.exit_code, result.output) == (0, f"Certificate {code} is revoked.\n")
+    assert client.get(f"/verify/{code}.json").get_json()["status"] == "revoked"
+    result = runner.invoke(args=["revoke-certificate", "no-such-code"])
+    assert result.exit_code == 1 and "no certificate has the code no-such-code" in result.output
