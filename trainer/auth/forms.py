@@ -17,7 +17,8 @@ OTHER_ORGANISATION = "other"
 MIN_PASSWORD = 12
 
 
-def _strip(value):
+def strip_text(value):
+    """A WTForms filter: surrounding spaces are never part of what people meant."""
     return value.strip() if isinstance(value, str) else value
 
 
@@ -26,7 +27,7 @@ def email_field(label: str = "Email address", description: str = "") -> StringFi
         label,
         description=description,
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter your email address"),
             Length(max=254, message="Email address must be 254 characters or fewer"),
@@ -68,7 +69,7 @@ class RegisterForm(FlaskForm):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter your full name"),
             Length(max=200, message="Full name must be 200 characters or fewer"),
@@ -84,7 +85,7 @@ class RegisterForm(FlaskForm):
     organisation_other = StringField(
         "If your organisation is not listed, enter its name",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=200, message="Organisation name must be 200 characters or fewer")],
     )
     sector = RadioField(
@@ -101,7 +102,7 @@ class RegisterForm(FlaskForm):
         "Job role",
         description="For example, health visitor, teaching assistant or youth worker.",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter your job role"),
             Length(max=200, message="Job role must be 200 characters or fewer"),

@@ -30,11 +30,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from trainer.auth.forms import strip_text
 from trainer.models import ACTIVITY_TYPES
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class DayField(DateField):
@@ -80,7 +77,7 @@ class ActivityForm(FlaskForm):
     title = StringField(
         "Title",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter the title of the activity"),
             Length(max=200, message="Title must be 200 characters or fewer"),
@@ -90,7 +87,7 @@ class ActivityForm(FlaskForm):
         "Provider",
         description="Who ran it, for example your local safeguarding partnership.",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=200, message="Provider must be 200 characters or fewer")],
     )
     activity_type = RadioField(
@@ -129,7 +126,7 @@ class ActivityForm(FlaskForm):
     notes = TextAreaField(
         "Notes",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=4000, message="Notes must be 4,000 characters or fewer")],
     )
     submit = SubmitField("Add to my record", widget=GovSubmitInput())

@@ -5,13 +5,15 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from trainer.auth.forms import strip_text
+
 
 def _record_field(label: str, hint: str, missing: str) -> TextAreaField:
     return TextAreaField(
         label,
         description=hint,
         widget=GovTextArea(),
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[strip_text],
         validators=[
             InputRequired(message=missing),
             Length(max=4000, message=f"{label} must be 4,000 characters or fewer"),
