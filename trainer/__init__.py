@@ -80,6 +80,7 @@ def _load_content(app: Flask) -> None:
 
 def _register_templates(app: Flask) -> None:
     from . import filters
+    from .content.model import RECORD_PARTS
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -95,6 +96,8 @@ def _register_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     filters.register(app)
+
+    app.jinja_env.globals["record_parts"] = RECORD_PARTS
 
     @app.context_processor
     def service() -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from trainer.content.model import RECORD_PARTS
 from trainer.extensions import db
 from trainer.models import (
     Attempt,
@@ -58,8 +59,7 @@ def export_personal_data(user: User) -> dict:
                 "passed": a.passed,
                 "answers": [{"item": x.item_id, "answer": x.value} for x in a.answers],
                 "decision_record": {
-                    name: getattr(a.decision_record, name)
-                    for name in ("decision", "shared_with", "when", "reasons", "lawful_basis")
+                    name: getattr(a.decision_record, name) for name, _label in RECORD_PARTS
                 }
                 if a.decision_record
                 else None,

@@ -15,6 +15,7 @@ from .graph import check_graph
 from .model import (
     AGE_GROUPS,
     END,
+    RECORD_PARTS,
     SECTORS,
     CaseExample,
     Catalogue,
@@ -44,7 +45,6 @@ MODULE_FILE = re.compile(r"^(?P<position>\d{2})-(?P<id>.+)\.md$")
 # CPD time a quiz counts for when its file does not say.
 DEFAULT_QUIZ_MINUTES = {"scenario": 20, "check": 10}
 QUESTION_TYPES = ("single", "multiple", "true_false", "ordering")
-RECORD_FIELDS = ("decision", "shared_with", "when", "reasons", "lawful_basis")
 TARGETS = (
     "records",
     "peer_reflections",
@@ -537,8 +537,10 @@ class _Loader:
             )
             check_graph(steps, f)
             record_fields = f.child("model_record", f.data.get("model_record"))
-            record_fields.only(*RECORD_FIELDS)
-            record = ModelRecord(**{key: record_fields.text(key) for key in RECORD_FIELDS})
+            record_fields.only(*(name for name, _label in RECORD_PARTS))
+            record = ModelRecord(
+                **{name: record_fields.text(name) for name, _label in RECORD_PARTS}
+            )
         elif kind == "check":
             questions = tuple(
                 self.load_question(f.child(f"questions[{i}]", item), principles)

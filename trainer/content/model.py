@@ -141,6 +141,16 @@ class Question:
     rests_on: tuple[str, ...]
 
 
+# The parts of a decision record, in order, with the name each is shown under.
+RECORD_PARTS: tuple[tuple[str, str], ...] = (
+    ("decision", "Decision"),
+    ("shared_with", "With whom"),
+    ("when", "When"),
+    ("reasons", "Why"),
+    ("lawful_basis", "Lawful basis"),
+)
+
+
 @dataclass(frozen=True)
 class ModelRecord:
     decision: str

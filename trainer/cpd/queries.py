@@ -7,7 +7,7 @@ from datetime import date
 
 from trainer.auth.services import external_url
 from trainer.content import Catalogue
-from trainer.content.model import Framework, Prompt
+from trainer.content.model import RECORD_PARTS, Framework, Prompt
 from trainer.exports.pdf import RecordData, RecordRow, hours
 
 from .periods import Period, current_cycle
@@ -70,15 +70,6 @@ def _reflection_pairs(entry: Entry, framework: Framework | None) -> list[tuple[s
     ]
 
 
-DECISION_LABELS = (
-    ("decision", "Decision"),
-    ("shared_with", "With whom"),
-    ("when", "When"),
-    ("reasons", "Why"),
-    ("lawful_basis", "Lawful basis"),
-)
-
-
 def export_rows(view: RecordView) -> list[RecordRow]:
     rows = []
     for entry in view.summary.entries:
@@ -96,7 +87,7 @@ def export_rows(view: RecordView) -> list[RecordRow]:
                 if entry.evidence
                 else "",
                 reflection=_reflection_pairs(entry, view.framework),
-                decision_record=[(label, getattr(record, name)) for name, label in DECISION_LABELS]
+                decision_record=[(label, getattr(record, name)) for name, label in RECORD_PARTS]
                 if record
                 else [],
                 notes=entry.notes,

@@ -10,7 +10,7 @@ from flask import abort
 from sqlalchemy.exc import IntegrityError
 
 from trainer.content import Catalogue
-from trainer.content.model import Choice, Module, Question, Quiz, Step
+from trainer.content.model import RECORD_PARTS, Choice, Module, Question, Quiz, Step
 from trainer.extensions import db
 from trainer.models import Answer, Attempt, DecisionRecord
 from trainer.quiz import (
@@ -231,12 +231,9 @@ def modules_to_reread(catalogue: Catalogue, quiz: Quiz, attempt: Attempt) -> lis
     return [catalogue.modules[m] for m in module_ids if m in catalogue.modules]
 
 
-RECORD_FIELDS = ("decision", "shared_with", "when", "reasons", "lawful_basis")
-
-
 def save_decision_record(attempt: Attempt, values: Mapping[str, str]) -> None:
     record = attempt.decision_record or DecisionRecord(attempt=attempt)
-    for name in RECORD_FIELDS:
+    for name, _label in RECORD_PARTS:
         setattr(record, name, values[name].strip())
     db.session.add(record)
     db.session.commit()
