@@ -114,8 +114,9 @@ def send_reminders(today) -> None:
     from datetime import date
 
     from .cpd.reminders import send_reminders as send
+    from .extensions import current_catalogue
 
-    count = send(current_app.extensions["catalogue"], today.date() if today else date.today())
+    count = send(current_catalogue(), today.date() if today else date.today())
     click.echo(f"Sent {count} refresher reminder{'' if count == 1 else 's'}.")
 
 

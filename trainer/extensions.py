@@ -1,5 +1,6 @@
 """Flask extensions, created once and unbound; create_app binds them."""
 
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -18,3 +19,8 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 migrate = Migrate()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def current_catalogue():
+    """The content catalogue the app built at start-up."""
+    return current_app.extensions["catalogue"]

@@ -18,21 +18,17 @@ from trainer import certificates
 from trainer.auth.services import external_url
 from trainer.exports.csv import write_csv
 from trainer.exports.pdf import CertificateData, certificate_pdf, cpd_record_pdf
-from trainer.extensions import db, limiter
+from trainer.extensions import current_catalogue, db, limiter
 from trainer.models import audit
 
 from . import bp, queries, services
 from .forms import ActivityForm, PeriodForm
 
 
-def _catalogue():
-    return current_app.extensions["catalogue"]
-
-
 def _record():
     form = PeriodForm(request.args)
     form.validate()
-    return form, queries.record_for(_catalogue(), current_user, form, date.today())
+    return form, queries.record_for(current_catalogue(), current_user, form, date.today())
 
 
 @bp.route("/cpd/")
@@ -77,7 +73,7 @@ def record_pdf():
 @bp.route("/cpd/entries/<key>/reflection", methods=["GET", "POST"])
 @login_required
 def reflection(key: str):
-    catalogue = _catalogue()
+    catalogue = current_catalogue()
     entry = services.entry_or_404(catalogue, current_user.id, key)
     prompts = queries.prompts_for(queries.framework_of(catalogue, current_user))
     if request.method == "POST":

@@ -1,9 +1,10 @@
 """Taking scenario quizzes and knowledge checks, and reviewing results."""
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from trainer.content.model import Quiz
+from trainer.extensions import current_catalogue
 from trainer.quiz import AnswerError
 
 from . import attempts, bp
@@ -12,7 +13,7 @@ from .queries import quiz_or_404
 
 
 def _quiz(quiz_id: str) -> Quiz:
-    return quiz_or_404(current_app.extensions["catalogue"], quiz_id)
+    return quiz_or_404(current_catalogue(), quiz_id)
 
 
 @bp.route("/quizzes/<quiz_id>")
@@ -53,7 +54,7 @@ def _scenario_step(found: Quiz, taken):
     if request.method == "POST":
         try:
             attempts.answer_step(
-                current_app.extensions["catalogue"],
+                current_catalogue(),
                 found,
                 taken,
                 request.form.get("step", ""),
@@ -78,7 +79,7 @@ def _check(found: Quiz, taken):
     if request.method == "POST":
         answers, problems = attempts.parse_check_answers(found, request.form)
         if not problems:
-            attempts.submit_check(current_app.extensions["catalogue"], found, taken, answers)
+            attempts.submit_check(current_catalogue(), found, taken, answers)
             return redirect(url_for("learn.attempt", quiz_id=found.id, number=taken.number))
     return render_template(
         "learn/check.html",
@@ -98,7 +99,7 @@ def _check(found: Quiz, taken):
 
 
 def _result(found: Quiz, taken, form: DecisionRecordForm):
-    catalogue = current_app.extensions["catalogue"]
+    catalogue = current_catalogue()
     return render_template(
         "learn/result.html",
         quiz=found,

@@ -1,9 +1,10 @@
 """Course, module, case and glossary pages."""
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from trainer.content import AGE_GROUPS, SECTORS
+from trainer.extensions import current_catalogue
 
 from . import bp
 from .progress import mark_module_read, progress_in
@@ -19,19 +20,15 @@ from .queries import (
 )
 
 
-def _catalogue():
-    return current_app.extensions["catalogue"]
-
-
 def _progress(course):
     if not current_user.is_authenticated:
         return None
-    return progress_in(_catalogue(), current_user.id, course)
+    return progress_in(current_catalogue(), current_user.id, course)
 
 
 @bp.route("/courses/<course_id>")
 def course(course_id: str):
-    catalogue = _catalogue()
+    catalogue = current_catalogue()
     found = course_or_404(catalogue, course_id)
     return render_template(
         "learn/course.html",
@@ -44,7 +41,7 @@ def course(course_id: str):
 
 @bp.route("/courses/<course_id>/<module_id>")
 def module(course_id: str, module_id: str):
-    page = module_page_or_404(_catalogue(), course_id, module_id)
+    page = module_page_or_404(current_catalogue(), course_id, module_id)
     return render_template(
         "learn/module.html",
         page=page,
@@ -56,8 +53,8 @@ def module(course_id: str, module_id: str):
 @bp.route("/courses/<course_id>/<module_id>/complete", methods=["POST"])
 @login_required
 def complete_module(course_id: str, module_id: str):
-    page = module_page_or_404(_catalogue(), course_id, module_id)
-    mark_module_read(_catalogue(), current_user.id, page.course, page.module)
+    page = module_page_or_404(current_catalogue(), course_id, module_id)
+    mark_module_read(current_catalogue(), current_user.id, page.course, page.module)
     if page.next:
         return redirect(url_for("learn.module", course_id=course_id, module_id=page.next.id))
     return redirect(url_for("learn.course", course_id=course_id))
@@ -65,7 +62,7 @@ def complete_module(course_id: str, module_id: str):
 
 @bp.route("/cases/")
 def cases():
-    catalogue = _catalogue()
+    catalogue = current_catalogue()
     filters = CaseFilters.from_args(request.args)
     return render_template(
         "learn/cases.html",
@@ -79,7 +76,7 @@ def cases():
 
 @bp.route("/cases/<case_id>")
 def case(case_id: str):
-    catalogue = _catalogue()
+    catalogue = current_catalogue()
     found = case_or_404(catalogue, case_id)
     return render_template(
         "learn/case.html",
@@ -91,5 +88,5 @@ def case(case_id: str):
 
 @bp.route("/glossary")
 def glossary():
-    terms = sorted(_catalogue().terms.values(), key=lambda term: term.term.lower())
+    terms = sorted(current_catalogue().terms.values(), key=lambda term: term.term.lower())
     return render_template("learn/glossary.html", terms=terms)

@@ -1,6 +1,6 @@
 """Home, health check, accessibility statement and privacy notice."""
 
-from flask import current_app, flash, jsonify, redirect, render_template, url_for
+from flask import flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
 
 from trainer.auth.data import delete_account as erase_account
@@ -9,7 +9,7 @@ from trainer.auth.forms import DeleteAccountForm
 from trainer.cpd.forms import FrameworkForm
 from trainer.cpd.services import set_framework
 from trainer.database import is_reachable
-from trainer.extensions import db
+from trainer.extensions import current_catalogue, db
 from trainer.learn.progress import continue_where_left_off, progress_in
 from trainer.learn.queries import courses_for
 from trainer.models import audit
@@ -19,7 +19,7 @@ from . import bp
 
 @bp.route("/")
 def home():
-    catalogue = current_app.extensions["catalogue"]
+    catalogue = current_catalogue()
     if not current_user.is_authenticated:
         return render_template("main/home.html", courses=courses_for(catalogue, None))
     return render_template(
@@ -39,7 +39,7 @@ def healthz():
     body = {
         "status": "ok" if database_ok else "degraded",
         "database": "reachable" if database_ok else "unreachable",
-        "content": current_app.extensions["catalogue"].counts(),
+        "content": current_catalogue().counts(),
     }
     return jsonify(body), 200 if database_ok else 503
 
@@ -47,7 +47,7 @@ def healthz():
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    catalogue = current_app.extensions["catalogue"]
+    catalogue = current_catalogue()
     form = FrameworkForm(
         framework=current_user.cpd_framework, cycle_start=current_user.cpd_cycle_start
     )
