@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from trainer.content import Catalogue
@@ -155,7 +155,7 @@ def entries_for(catalogue: Catalogue, user_id: int) -> list[Entry]:
                 notes=activity.notes,
             )
         )
-    entries = [Entry(**{**e.__dict__, "reflection": reflections.get(e.key, {})}) for e in entries]
+    entries = [replace(e, reflection=reflections.get(e.key, {})) for e in entries]
     return sorted(entries, key=lambda e: (e.on, e.key), reverse=True)
 
 
