@@ -385,3 +385,12 @@ def test_revoking_a_certificate_from_the_command_line(client, app, runner, learn
     assert client.get(f"/verify/{code}.json").get_json()["status"] == "revoked"
     result = runner.invoke(args=["revoke-certificate", "no-such-code"])
     assert result.exit_code == 1 and "no certificate has the code no-such-code" in result.output
+
+
+def test_download_links_keep_the_dates_the_record_is_filtered_by(client, learner):
+    add_activity(client, done_on=["3", "11", "2024"], title="Old workshop")
+    add_activity(client, done_on=["3", "11", "2026"], title="New workshop")
+    url = "/cpd/?period=dates&start=1&start=1&start=2024&end=31&end=12&end=2024"
+    page = BeautifulSoup(client.get(url).get_data(as_text=True), "html.parser")
+    csv_link = page.find("a", string="Download this record as a spreadsheet (CSV)")["href"]
+    assert [r["Title"] for r in csv_rows(client, csv_link)] == ["Old workshop"]

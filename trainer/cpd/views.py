@@ -35,7 +35,9 @@ def _record():
 @login_required
 def record():
     form, view = _record()
-    return render_template("cpd/record.html", form=form, view=view, query=request.args.to_dict())
+    # The whole query string: dates arrive as three values each (day, month, year).
+    query = f"?{request.query_string.decode()}" if request.query_string else ""
+    return render_template("cpd/record.html", form=form, view=view, query=query)
 
 
 def _download(body, mimetype: str, filename: str) -> Response:
