@@ -88,6 +88,14 @@ def problems_for(tmp_path, overlay: str) -> list[str]:
             "unknown_quiz_kind",
             "quizzes/basics-check.yaml: kind: expected 'scenario' or 'check', got 'poll'",
         ),
+        (
+            "no_critical_choice",
+            "quizzes/bruise-scenario.yaml: steps: case 'bruise-on-baby' has a risk of harm, so at least one choice must be marked 'critical: true'",
+        ),
+        (
+            "critical_without_reason",
+            "quizzes/bruise-scenario.yaml: steps[1].choices[1].critical_reason: is required",
+        ),
     ],
 )
 def test_mistake_is_reported_with_file_field_and_expectation(tmp_path, overlay, expected):

@@ -1,5 +1,7 @@
 """The quiz engine: paths through a scenario, scores and pass or fail, with no app or database."""
 
+from dataclasses import replace
+
 import pytest
 
 from tests.conftest import VALID_CONTENT
@@ -44,6 +46,21 @@ def test_late_recovery_scores_part_marks(scenario):
     state = walk(scenario, ["wait", "refer-now", "name-referrer"])  # late, then unsafe
     assert state.result.percent == 25
     assert not state.result.has_passed
+
+
+def test_a_critical_choice_fails_the_path_whatever_its_points(scenario):
+    call = scenario.step("call")
+    unsafe = replace(call.choice("name-referrer"), score=10, is_critical=True, critical_reason="r")
+    steps = tuple(
+        replace(step, choices=(call.choice("protect-referrer"), unsafe)) if step is call else step
+        for step in scenario.steps
+    )
+    quiz = replace(scenario, steps=steps)
+    state = walk(quiz, ["refer-today", "name-referrer"])
+    assert state.result.percent == 100
+    assert state.result.critical_choice_ids == ("name-referrer",)
+    assert not state.result.has_passed
+    assert walk(quiz, ["refer-today", "protect-referrer"]).result.has_passed
 
 
 def test_resuming_from_stored_answers_reaches_the_same_step(scenario):

@@ -246,6 +246,7 @@ class _Loader:
             all_modules.extend(modules)
         modules = self.unique(all_modules, "module")
         self.check_principle_modules(principles, modules)
+        self.check_critical_choices(quizzes, cases)
 
         frameworks = {}
         if (modules_dir / "frameworks.yaml").exists():
@@ -487,7 +488,7 @@ class _Loader:
         f = Fields(doc.meta, doc.name, self.problems)
         f.only(
             "id", "title", "agencies", "age_groups", "themes", "key_questions", "principles",
-            "last_reviewed", "facilitator_notes",
+            "last_reviewed", "facilitator_notes", "risk_of_harm",
         )  # fmt: skip
         body = self.markdown(doc.body, doc.name, "body")
         if not doc.body.strip():
@@ -504,6 +505,7 @@ class _Loader:
             html=body.html,
             stages=body.toc,
             facilitator_notes_html=self.html(f, "facilitator_notes", required=False),
+            has_risk_of_harm=bool(f.boolean("risk_of_harm")),
         )
         questions = {k for k, p in principles.items() if p.kind == "question"}
         rules = {k for k, p in principles.items() if p.kind == "principle"}
@@ -577,7 +579,14 @@ class _Loader:
         choices = []
         for index, item in enumerate(f.items("choices")):
             c = f.child(f"choices[{index}]", item)
-            c.only("id", "text", "feedback", "score", "rests_on", "next")
+            c.only(
+                "id", "text", "feedback", "score", "rests_on", "next", "critical",
+                "critical_reason",
+            )  # fmt: skip
+            is_critical = bool(c.boolean("critical"))
+            reason = c.text("critical_reason", required=is_critical)
+            if reason and not is_critical:
+                c.error("critical_reason", "only a choice marked 'critical: true' takes a reason")
             choices.append(
                 Choice(
                     id=c.slug("id"),
@@ -586,6 +595,8 @@ class _Loader:
                     score=c.integer("score", 0, 1000),
                     rests_on=self.rests_on(c, principles),
                     next_step=c.slug("next"),
+                    is_critical=is_critical,
+                    critical_reason=reason if is_critical else "",
                 )
             )
         step_id = f.slug("id")
@@ -649,6 +660,22 @@ class _Loader:
                         "modules/principles.yaml",
                         principle.id,
                         f"module {principle.module_id!r} does not exist",
+                    )
+                )
+
+    def check_critical_choices(self, quizzes: dict[str, Quiz], cases) -> None:
+        """A scenario on a case with a risk of harm must mark the choices that fail it."""
+        for quiz in quizzes.values():
+            case = cases.get(quiz.case_example)
+            if case and case.has_risk_of_harm and not any(
+                choice.is_critical for step in quiz.steps for choice in step.choices
+            ):
+                self.problems.append(
+                    Problem(
+                        f"quizzes/{quiz.id}.yaml",
+                        "steps",
+                        f"case {case.id!r} has a risk of harm, so at least one choice must be "
+                        "marked 'critical: true' with a 'critical_reason'",
                     )
                 )
 

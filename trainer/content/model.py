@@ -80,8 +80,9 @@ class CaseExample:
     principles: tuple[str, ...]
     last_reviewed: date
     html: str
-    stages: tuple[str, ...] = ()
+    stages: tuple[tuple[str, str], ...] = ()  # (anchor, heading) of each stage
     facilitator_notes_html: str = ""
+    has_risk_of_harm: bool = False  # its scenario must then mark at least one critical choice
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,8 @@ class Choice:
     score: int
     rests_on: tuple[str, ...]
     next_step: str
+    is_critical: bool = False  # leaves someone at risk unprotected or breaks the law
+    critical_reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ class Taken:
     step_id: str
     choice_id: str
     score: int
+    is_critical: bool = False
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Result:
     score: int
     max_score: int
     pass_mark: int
+    critical_choice_ids: tuple[str, ...] = ()  # critical errors on the path: each one fails it
 
     @property
     def percent(self) -> int:
@@ -32,7 +34,7 @@ class Result:
 
     @property
     def has_passed(self) -> bool:
-        return self.percent >= self.pass_mark
+        return self.percent >= self.pass_mark and not self.critical_choice_ids
 
 
 @dataclass(frozen=True)
@@ -62,11 +64,16 @@ def walk(quiz: Quiz, choice_ids: Sequence[str]) -> ScenarioState:
         choice = step.choice(choice_id)
         if choice is None:
             raise AnswerError(f"step {step.id!r} has no choice {choice_id!r}")
-        path.append(Taken(step.id, choice.id, choice.score))
+        path.append(Taken(step.id, choice.id, choice.score, choice.is_critical))
         step = None if choice.next_step == END else quiz.step(choice.next_step)
     result = None
     if step is None:
-        result = Result(sum(t.score for t in path), best_total(quiz), quiz.pass_mark)
+        result = Result(
+            sum(t.score for t in path),
+            best_total(quiz),
+            quiz.pass_mark,
+            tuple(t.choice_id for t in path if t.is_critical),
+        )
     return ScenarioState(tuple(path), step, result)
 
 
