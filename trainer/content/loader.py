@@ -667,8 +667,10 @@ class _Loader:
         """A scenario on a case with a risk of harm must mark the choices that fail it."""
         for quiz in quizzes.values():
             case = cases.get(quiz.case_example)
-            if case and case.has_risk_of_harm and not any(
-                choice.is_critical for step in quiz.steps for choice in step.choices
+            if (
+                case
+                and case.has_risk_of_harm
+                and not any(choice.is_critical for step in quiz.steps for choice in step.choices)
             ):
                 self.problems.append(
                     Problem(
