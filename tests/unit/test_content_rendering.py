@@ -1,6 +1,6 @@
 """Author Markdown becomes safe HTML: scripts and raw HTML never reach a learner's browser."""
 
-from trainer.content.render import Target, plain_text, render_markdown
+from trainer.content.render import LinkTarget, plain_text, render_markdown
 
 
 def no_links(kind, ref):
@@ -35,7 +35,8 @@ def test_footnotes_and_definition_lists_render():
 
 def test_resolved_link_uses_label_when_given():
     rendered = render_markdown(
-        "[[term:consent|agreeing]]", lambda kind, ref: Target("/glossary#term-consent", "Consent")
+        "[[term:consent|agreeing]]",
+        lambda kind, ref: LinkTarget("/glossary#term-consent", "Consent"),
     )
     assert '<a class="govuk-link app-link--term" href="/glossary#term-consent"' in rendered.html
     assert ">agreeing</a>" in rendered.html

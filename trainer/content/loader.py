@@ -34,7 +34,7 @@ from .model import (
     Term,
 )
 from .problems import ContentError, Problem
-from .render import Rendered, Target, plain_text, render_markdown
+from .render import LinkTarget, Rendered, plain_text, render_markdown
 
 DEFAULT_LINKS = {
     "term": "/glossary#term-{id}",
@@ -112,12 +112,12 @@ class _Loader:
 
     # Links between content -----------------------------------------------------------------
 
-    def resolve(self, kind: str, ref: str) -> Target | None:
+    def resolve(self, kind: str, ref: str) -> LinkTarget | None:
         entry = self.index.get(kind, {}).get(ref)
         if entry is None:
             return None
         href = self.links[kind].format(id=ref, course=entry.get("course", ""))
-        return Target(href=href, label=entry["label"], description=entry.get("description", ""))
+        return LinkTarget(href=href, label=entry["label"], description=entry.get("description", ""))
 
     def markdown(self, text: str, file: str, field: str) -> Rendered:
         rendered = render_markdown(text, self.resolve)

@@ -16,13 +16,16 @@ LINK_KINDS = ("term", "case", "module")
 
 
 @dataclass(frozen=True)
-class Target:
+class LinkTarget:
+    """Where an internal `[[kind:id]]` link points, and what it shows."""
+
     href: str
     label: str
     description: str = ""
 
 
-Resolver = Callable[[str, str], Target | None]
+# (kind, id) -> where the link points, or None when nothing has that id.
+Resolver = Callable[[str, str], LinkTarget | None]
 
 
 @dataclass(frozen=True)
