@@ -109,6 +109,7 @@ def _register_templates(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .account import bp as account_bp
     from .auth import bp as auth_bp
     from .cpd import bp as cpd_bp
     from .learn import bp as learn_bp
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(account_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(cpd_bp)
 

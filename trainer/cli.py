@@ -125,7 +125,7 @@ def send_reminders(today) -> None:
 @with_appcontext
 def revoke_certificate(code: str) -> None:
     """Withdraw a certificate: /verify/CODE will then say it is revoked."""
-    from .certificates import revoke
+    from .cpd.certificates import revoke
 
     if not revoke(code):
         raise click.ClickException(f"no certificate has the code {code}")

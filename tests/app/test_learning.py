@@ -7,8 +7,8 @@ from bs4 import BeautifulSoup
 
 from tests.conftest import get_page, make_user, sign_in
 from trainer.extensions import db
-from trainer.learn.progress import add_months
 from trainer.models import Answer, Attempt, CourseCompletion, DecisionRecord
+from trainer.progress import add_months
 
 BEST = ["refer-today", "protect-referrer"]
 RIGHT_CHECK = {

@@ -12,14 +12,10 @@ from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitF
 from wtforms.validators import AnyOf, Email, EqualTo, InputRequired, Length, ValidationError
 
 from trainer.content import SECTORS
+from trainer.web import strip_text
 
 OTHER_ORGANISATION = "other"
 MIN_PASSWORD = 12
-
-
-def strip_text(value):
-    """A WTForms filter: surrounding spaces are never part of what people meant."""
-    return value.strip() if isinstance(value, str) else value
 
 
 def email_field(label: str = "Email address", description: str = "") -> StringField:
@@ -143,13 +139,3 @@ class NewPasswordForm(FlaskForm):
         ],
     )
     submit = SubmitField("Change password", widget=GovSubmitInput())
-
-
-class DeleteAccountForm(FlaskForm):
-    password = PasswordField(
-        "Your password",
-        description="To make sure it is you.",
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter your current password")],
-    )
-    submit = SubmitField("Delete my account", widget=GovSubmitInput())

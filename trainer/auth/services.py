@@ -9,18 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import current_app, has_request_context, render_template, request
+from flask import current_app, render_template
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from trainer.extensions import db
 from trainer.mail import send_email
 from trainer.models import ROLES, Organisation, RoleGrant, User, audit
+from trainer.web import external_url
 
 from . import tokens
 
 # Checked when no account matches, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
-LOCAL_BASE_URL = "http://127.0.0.1:5000"
 CONFIRM = "confirm-email"
 RESET = "reset-password"
 
@@ -197,15 +197,3 @@ def _email(user: User, subject: str, template: str, **values) -> None:
         template, name=user.name, hours=current_app.config["ACCOUNT_LINK_HOURS"], **values
     )
     send_email(user.email, subject, body)
-
-
-def external_url(endpoint: str, **values) -> str:
-    """Absolute link for emails and PDFs: from TRAINER_BASE_URL, never a request's Host header.
-
-    Without TRAINER_BASE_URL (development only: production refuses to start) the current
-    request's address is used, or the local `trainer serve` address when there is no request.
-    """
-    base = current_app.config["BASE_URL"] or (
-        request.host_url if has_request_context() else LOCAL_BASE_URL
-    )
-    return base.rstrip("/") + current_app.url_map.bind("localhost").build(endpoint, values)

@@ -5,7 +5,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -13,7 +12,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
-    DateField,
     DecimalField,
     RadioField,
     SelectField,
@@ -30,34 +28,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from trainer.auth.forms import strip_text
 from trainer.models import ACTIVITY_TYPES
-
-
-class DayField(DateField):
-    """A GOV.UK day, month and year date, with a message that says what to do."""
-
-    def __init__(self, label: str, message: str = "", **kwargs) -> None:
-        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
-        self.message = message or f"{label} must be a real date, like 27 3 2026"
-
-    def process(self, formdata, *args, **kwargs) -> None:
-        super().process(formdata, *args, **kwargs)
-        # The GOV.UK widget redraws exactly three boxes from raw_data; anything else, none.
-        if not self.raw_data or len(self.raw_data) != 3:
-            self.raw_data = None
-
-    def process_formdata(self, valuelist) -> None:
-        if not valuelist or not any(part.strip() for part in valuelist):
-            self.data = None
-            return
-        if len(valuelist) != 3:
-            raise ValueError(self.message)
-        try:
-            super().process_formdata([" ".join(part.strip() for part in valuelist)])
-        except ValueError:
-            self.data = None
-            raise ValueError(self.message) from None
+from trainer.web import DayField, strip_text
 
 
 class HoursField(DecimalField):
@@ -142,30 +114,6 @@ class ActivityForm(FlaskForm):
     @staticmethod
     def as_minutes(hours: Decimal) -> int:
         return int((hours * 60).to_integral_value(rounding=ROUND_HALF_UP))
-
-
-class FrameworkForm(FlaskForm):
-    framework = RadioField(
-        "Which professional framework do you keep CPD for?",
-        widget=GovRadioInput(),
-        validate_choice=False,
-        validators=[InputRequired(message="Select a professional framework")],
-    )
-    cycle_start = DayField(
-        "When did your current CPD period start? (optional)",
-        message="The start of your CPD period must be a real date, like 1 4 2025",
-        description="Nurses and midwives: the start of your current 3-year revalidation period. For example, 1 4 2025",
-        validators=[Optional()],
-    )
-    submit = SubmitField("Save", widget=GovSubmitInput())
-
-    def validate_framework(self, field) -> None:
-        if field.data not in {value for value, _label in field.choices}:
-            raise ValidationError("Select a professional framework")
-
-    def validate_cycle_start(self, field) -> None:
-        if field.data and field.data > date.today():
-            raise ValidationError("The start of your period must be today or in the past")
 
 
 class PeriodForm(FlaskForm):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from trainer.content.model import Framework
+from trainer.formats import long_date
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,13 @@ def current_cycle(framework: Framework, today: date, personal_start: date | None
         if end < today:
             end = date(today.year + 1, month, day)
         start = _years_later(end, -1) + timedelta(days=1)
-        return Period(start, end, f"registration year ending {end.day} {end:%B %Y}")
+        return Period(start, end, f"registration year ending {long_date(end)}")
     years = framework.cycle_years
     if personal_start and not framework.is_rolling and personal_start <= today:
         start = personal_start
         while _years_later(start, years) <= today:
             start = _years_later(start, years)
         end = _years_later(start, years) - timedelta(days=1)
-        return Period(start, end, f"{years}-year period ending {end.day} {end:%B %Y}")
+        return Period(start, end, f"{years}-year period ending {long_date(end)}")
     start = _years_later(today, -years) + timedelta(days=1)
     return Period(start, today, f"last {years} year{'s' if years != 1 else ''}")

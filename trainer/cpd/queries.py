@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from trainer.auth.services import external_url
 from trainer.content import Catalogue
 from trainer.content.model import RECORD_PARTS, Framework, Prompt
 from trainer.exports.pdf import RecordData, RecordRow, hours
+from trainer.web import external_url
 
 from .periods import Period, current_cycle
 from .record import Entry, Summary, entries_for, summarise

@@ -8,7 +8,7 @@ from datetime import date
 from trainer.content import Catalogue
 from trainer.content.model import Framework
 from trainer.extensions import db
-from trainer.filters import LONDON
+from trainer.formats import london_date, long_date
 from trainer.models import (
     ACTIVITY_TYPES,
     Attempt,
@@ -57,10 +57,6 @@ class Entry:
         return bool(self.reflection.get("peer", "").strip())
 
 
-def _london_date(moment) -> date:
-    return moment.astimezone(LONDON).date()
-
-
 def entries_for(catalogue: Catalogue, user_id: int) -> list[Entry]:
     """Every CPD entry for the learner, newest first, with their own reflections."""
     reflections = {
@@ -76,7 +72,7 @@ def entries_for(catalogue: Catalogue, user_id: int) -> list[Entry]:
         entries.append(
             Entry(
                 key=f"read-{read.id}",
-                on=_london_date(read.read_at),
+                on=london_date(read.read_at),
                 activity_type="e-learning",
                 title=module.title,
                 context=course.title,
@@ -99,7 +95,7 @@ def entries_for(catalogue: Catalogue, user_id: int) -> list[Entry]:
         entries.append(
             Entry(
                 key=f"attempt-{attempt.id}",
-                on=_london_date(attempt.finished_at),
+                on=london_date(attempt.finished_at),
                 activity_type="scenario",
                 title=quiz.title,
                 context=case.title if case else "",
@@ -126,10 +122,10 @@ def entries_for(catalogue: Catalogue, user_id: int) -> list[Entry]:
         entries.append(
             Entry(
                 key=f"completion-{completion.id}",
-                on=_london_date(completion.completed_at),
+                on=london_date(completion.completed_at),
                 activity_type="e-learning",
                 title=f"Completed: {title}",
-                context=f"Refresher due {completion.refresher_due.day} {completion.refresher_due:%B %Y}",
+                context=f"Refresher due {long_date(completion.refresher_due)}",
                 # The modules count their own time; the completion adds the final assessment.
                 minutes=max(completion.cpd_minutes - module_minutes, 0),
                 participatory_minutes=0,

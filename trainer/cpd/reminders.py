@@ -11,11 +11,11 @@ from datetime import date
 from flask import render_template
 from sqlalchemy import func
 
-from trainer.auth.services import external_url
 from trainer.content import Catalogue
 from trainer.extensions import db
 from trainer.mail import send_email
 from trainer.models import CourseCompletion, ReminderSent, User
+from trainer.web import external_url
 
 DAYS_BEFORE = (60, 30, 7, 0)
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort
 
 from trainer.content import Catalogue
 from trainer.extensions import db
-from trainer.models import ExternalActivity, Reflection, User
+from trainer.models import ExternalActivity, Reflection
 
 from .record import Entry, entries_for
 
@@ -39,9 +37,3 @@ def add_activity(user_id: int, **values) -> ExternalActivity:
     db.session.add(activity)
     db.session.commit()
     return activity
-
-
-def set_framework(user: User, framework_id: str, cycle_start: date | None) -> None:
-    user.cpd_framework = framework_id
-    user.cpd_cycle_start = cycle_start
-    db.session.commit()

@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask import (
-    Response,
     current_app,
     flash,
     jsonify,
@@ -14,14 +13,13 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from trainer import certificates
-from trainer.auth.services import external_url
 from trainer.exports.csv import write_csv
-from trainer.exports.pdf import CertificateData, certificate_pdf, cpd_record_pdf
+from trainer.exports.pdf import cpd_record_pdf
 from trainer.extensions import current_catalogue, db, limiter
 from trainer.models import audit
+from trainer.web import download
 
-from . import bp, queries, services
+from . import bp, certificates, queries, services
 from .forms import ActivityForm, PeriodForm
 
 
@@ -40,14 +38,6 @@ def record():
     return render_template("cpd/record.html", form=form, view=view, query=query)
 
 
-def _download(body, mimetype: str, filename: str) -> Response:
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
 def _export_record(file_format: str):
     _form, view = _record()
     audit.record("exported own CPD record", actor_id=current_user.id, format=file_format)
@@ -59,7 +49,7 @@ def _export_record(file_format: str):
 @login_required
 def record_csv():
     view = _export_record("csv")
-    return _download(
+    return download(
         write_csv(queries.CSV_HEADER, queries.csv_rows(view)), "text/csv", "cpd-record.csv"
     )
 
@@ -69,7 +59,7 @@ def record_csv():
 def record_pdf():
     view = _export_record("pdf")
     body = cpd_record_pdf(queries.record_pdf_data(view, current_user.name))
-    return _download(body, "application/pdf", "cpd-record.pdf")
+    return download(body, "application/pdf", "cpd-record.pdf")
 
 
 @bp.route("/cpd/entries/<key>/reflection", methods=["GET", "POST"])
@@ -110,20 +100,8 @@ def add_activity():
 @login_required
 def certificate(course_id: str):
     completion = request.args.get("completion", type=int)
-    found = certificates.certificate_for(current_user.id, course_id, completion)
-    body = certificate_pdf(
-        CertificateData(
-            holder_name=found.holder_name,
-            course_title=found.course_title,
-            completed_on=found.issued_at.date(),
-            cpd_minutes=found.completion.cpd_minutes,
-            refresher_due=found.expires_on,
-            content_version=found.content_version,
-            code=found.code,
-            verify_url=external_url("cpd.verify", code=found.code),
-        )
-    )
-    return _download(body, "application/pdf", f"certificate-{course_id}.pdf")
+    body = certificates.certificate_pdf_for(current_user.id, course_id, completion)
+    return download(body, "application/pdf", f"certificate-{course_id}.pdf")
 
 
 def _verify_limit() -> str:

@@ -11,19 +11,12 @@ import qrcode
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from trainer.formats import hours, long_date
+
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "build" / "fonts"
 SERVICE_NAME = "Information Sharing Training"
 BLUE = (29, 112, 184)
 GREY = (80, 88, 95)
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def hours(minutes: int) -> str:
-    """Minutes as hours to two places: 90 -> "1.50"."""
-    return f"{minutes / 60:.2f}"
 
 
 class _Document(FPDF):

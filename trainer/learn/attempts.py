@@ -13,6 +13,7 @@ from trainer.content import Catalogue
 from trainer.content.model import RECORD_PARTS, Choice, Module, Question, Quiz, Step
 from trainer.extensions import db
 from trainer.models import Answer, Attempt, DecisionRecord
+from trainer.progress import complete_if_ready, courses_completed_by_quiz
 from trainer.quiz import (
     AnswerError,
     Result,
@@ -22,8 +23,6 @@ from trainer.quiz import (
     score_check,
     walk,
 )
-
-from .progress import complete_if_ready, courses_completed_by_quiz
 
 
 def attempts_for(user_id: int, quiz_id: str) -> list[Attempt]:

@@ -5,7 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from trainer.auth.forms import strip_text
+from trainer.web import strip_text
 
 
 def _record_field(label: str, hint: str, missing: str) -> TextAreaField:

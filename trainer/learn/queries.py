@@ -9,14 +9,7 @@ from flask import abort
 
 from trainer.content import AGE_GROUPS, SECTORS, Catalogue
 from trainer.content.model import CaseExample, Course, Module, Quiz
-
-
-def courses_for(catalogue: Catalogue, user) -> list[Course]:
-    """Courses meant for the person's sector first, then the rest; everyone may take any."""
-    courses = list(catalogue.courses.values())
-    if user is None:
-        return courses
-    return sorted(courses, key=lambda course: user.sector not in course.audience)
+from trainer.formats import theme_label
 
 
 def course_or_404(catalogue: Catalogue, course_id: str) -> Course:
@@ -90,10 +83,6 @@ def case_themes(catalogue: Catalogue) -> dict[str, str]:
     """Every theme in the case library, slug to label, in label order."""
     slugs = sorted({theme for case in catalogue.cases.values() for theme in case.themes})
     return {slug: theme_label(slug) for slug in slugs}
-
-
-def theme_label(slug: str) -> str:
-    return slug.replace("-", " ").capitalize()
 
 
 def scenarios_for_case(catalogue: Catalogue, case_id: str) -> list:

@@ -5,9 +5,9 @@ from flask_login import current_user, login_required
 
 from trainer.content import AGE_GROUPS, SECTORS
 from trainer.extensions import current_catalogue
+from trainer.progress import mark_module_read, progress_in
 
 from . import bp
-from .progress import mark_module_read, progress_in
 from .queries import (
     CaseFilters,
     case_or_404,

@@ -1,4 +1,5 @@
-"""Certificates of completion: issued when a course is completed, checked by anyone with the code."""
+"""Certificates of completion: issued when a course is completed, drawn as a PDF, checked by
+anyone with the code, and revoked."""
 
 from __future__ import annotations
 
@@ -6,23 +7,25 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from flask import abort
-
+from trainer.content.model import Course
+from trainer.events import course_completed
+from trainer.exports.pdf import CertificateData, certificate_pdf
 from trainer.extensions import db
-from trainer.models import Certificate, CourseCompletion
+from trainer.models import Certificate, CourseCompletion, User
+from trainer.web import external_url, found_or_404
 
-CODE_BYTES = 15  # 120 bits of randomness, well over the 80 the issue asks for
+CODE_BYTES = 15  # 120 bits of randomness: a code cannot be guessed
 
 
-def issue_certificate(
-    completion: CourseCompletion, holder_name: str, course_title: str, version: str
-) -> Certificate:
+@course_completed.connect
+def issue_certificate(completion: CourseCompletion, course: Course) -> Certificate:
+    """Every course completion gets its certificate, in the same transaction."""
     certificate = Certificate(
         completion=completion,
         code=secrets.token_urlsafe(CODE_BYTES),
-        holder_name=holder_name,
-        course_title=course_title,
-        content_version=version,
+        holder_name=db.session.get(User, completion.user_id).name,
+        course_title=course.title,
+        content_version=course.version,
         issued_at=completion.completed_at,
         expires_on=completion.refresher_due,
     )
@@ -40,10 +43,24 @@ def certificate_for(user_id: int, course_id: str, completion_id: int | None) -> 
     )
     if completion_id is not None:
         query = query.where(CourseCompletion.id == completion_id)
-    certificate = db.session.scalars(query).first()
-    if certificate is None:
-        abort(404)
-    return certificate
+    return found_or_404(db.session.scalars(query).first())
+
+
+def certificate_pdf_for(user_id: int, course_id: str, completion_id: int | None) -> bytes:
+    """The learner's own certificate as a PDF; anyone else's is not found."""
+    found = certificate_for(user_id, course_id, completion_id)
+    return certificate_pdf(
+        CertificateData(
+            holder_name=found.holder_name,
+            course_title=found.course_title,
+            completed_on=found.issued_at.date(),
+            cpd_minutes=found.completion.cpd_minutes,
+            refresher_due=found.expires_on,
+            content_version=found.content_version,
+            code=found.code,
+            verify_url=external_url("cpd.verify", code=found.code),
+        )
+    )
 
 
 @dataclass(frozen=True)

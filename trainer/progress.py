@@ -1,5 +1,7 @@
 """A learner's progress through courses: modules read, quizzes passed, completions.
 
+Shared by every area that shows or counts progress (home page, courses, CPD, reports).
+
 A completion closes a cycle: what counts toward the next completion (a refresher) is what
 the learner does after it, so a retake never erases an earlier completion.
 """
@@ -10,11 +12,11 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from trainer.certificates import issue_certificate
 from trainer.content import Catalogue
 from trainer.content.model import Course, Module
+from trainer.events import course_completed
 from trainer.extensions import db
-from trainer.models import Attempt, CourseCompletion, ModuleRead, User
+from trainer.models import Attempt, CourseCompletion, ModuleRead
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -24,6 +26,14 @@ def add_months(day: date, months: int) -> date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def courses_for(catalogue: Catalogue, user) -> list[Course]:
+    """Courses meant for the person's sector first, then the rest; everyone may take any."""
+    courses = list(catalogue.courses.values())
+    if user is None:
+        return courses
+    return sorted(courses, key=lambda course: user.sector not in course.audience)
 
 
 def latest_completion(user_id: int, course_id: str) -> CourseCompletion | None:
@@ -128,8 +138,8 @@ def complete_if_ready(catalogue: Catalogue, user_id: int, course: Course) -> Non
             cpd_minutes=course.cpd_minutes,
         )
         db.session.add(completion)
-        holder = db.session.get(User, user_id)
-        issue_certificate(completion, holder.name, course.title, course.version)
+        db.session.flush()
+        course_completed.send(completion, course=course)
 
 
 def courses_completed_by_quiz(catalogue: Catalogue, quiz_id: str) -> list[Course]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from trainer.content.model import RECORD_PARTS
 from trainer.extensions import db
 from trainer.models import (
@@ -98,4 +100,11 @@ def delete_account(user: User) -> None:
     """Erase the person and everything that hangs off them (the database cascades)."""
     audit.record("account deleted", user_id=user.id)
     db.session.delete(user)
+    db.session.commit()
+
+
+def set_framework(user: User, framework_id: str, cycle_start: date | None) -> None:
+    """The professional framework the person keeps CPD for, and when their period began."""
+    user.cpd_framework = framework_id
+    user.cpd_cycle_start = cycle_start
     db.session.commit()

@@ -1,0 +1,52 @@
+"""Forms for a person's own account."""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSubmitInput
+from wtforms import PasswordField, RadioField, SubmitField
+from wtforms.validators import InputRequired, Optional, ValidationError
+
+from trainer.web import DayField
+
+
+class FrameworkForm(FlaskForm):
+    framework = RadioField(
+        "Which professional framework do you keep CPD for?",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        validators=[InputRequired(message="Select a professional framework")],
+    )
+    cycle_start = DayField(
+        "When did your current CPD period start? (optional)",
+        message="The start of your CPD period must be a real date, like 1 4 2025",
+        description="Nurses and midwives: the start of your current 3-year revalidation period. For example, 1 4 2025",
+        validators=[Optional()],
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_framework(self, field) -> None:
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError("Select a professional framework")
+
+    def validate_cycle_start(self, field) -> None:
+        if field.data and field.data > date.today():
+            raise ValidationError("The start of your period must be today or in the past")
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        "Your password",
+        description="To make sure it is you.",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your current password")],
+    )
+    submit = SubmitField("Delete my account", widget=GovSubmitInput())
+
+    def __init__(self, user, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_password(self, field) -> None:
+        if not self.user.check_password(field.data):
+            raise ValidationError("Enter your current password")

@@ -1,0 +1,72 @@
+"""Helpers every area shares: absolute links, form text, downloads and load-or-404."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from flask import Response, abort, current_app, has_request_context, request
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import DateField
+
+LOCAL_BASE_URL = "http://127.0.0.1:5000"
+
+T = TypeVar("T")
+
+
+def external_url(endpoint: str, **values) -> str:
+    """Absolute link for emails and PDFs: from TRAINER_BASE_URL, never a request's Host header.
+
+    Without TRAINER_BASE_URL (development only: production refuses to start) the current
+    request's address is used, or the local `trainer serve` address when there is no request.
+    """
+    base = current_app.config["BASE_URL"] or (
+        request.host_url if has_request_context() else LOCAL_BASE_URL
+    )
+    return base.rstrip("/") + current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def strip_text(value):
+    """A WTForms filter: surrounding spaces are never part of what people meant."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def download(body, mimetype: str, filename: str) -> Response:
+    """A file to save rather than show: bytes, text or an iterator of chunks."""
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def found_or_404(value: T | None) -> T:
+    """What was looked up, or "Page not found": a record out of reach is simply not there."""
+    if value is None:
+        abort(404)
+    return value
+
+
+class DayField(DateField):
+    """A GOV.UK day, month and year date, with a message that says what to do."""
+
+    def __init__(self, label: str, message: str = "", **kwargs) -> None:
+        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
+        self.message = message or f"{label} must be a real date, like 27 3 2026"
+
+    def process(self, formdata, *args, **kwargs) -> None:
+        super().process(formdata, *args, **kwargs)
+        # The GOV.UK widget redraws exactly three boxes from raw_data; anything else, none.
+        if not self.raw_data or len(self.raw_data) != 3:
+            self.raw_data = None
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist or not any(part.strip() for part in valuelist):
+            self.data = None
+            return
+        if len(valuelist) != 3:
+            raise ValueError(self.message)
+        try:
+            super().process_formdata([" ".join(part.strip() for part in valuelist)])
+        except ValueError:
+            self.data = None
+            raise ValueError(self.message) from None
