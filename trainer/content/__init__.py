@@ -3,7 +3,8 @@
 Pure Python: nothing here imports Flask or the database.
 """
 
-from .loader import DEFAULT_LINKS, load_catalogue
+from .links import DEFAULT_LINKS
+from .loader import load_catalogue
 from .model import AGE_GROUPS, END, SECTORS, Catalogue
 from .problems import ContentError, Problem
 

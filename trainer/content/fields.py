@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
 
@@ -112,7 +113,9 @@ class Fields:
                 self.error(f"{key}[{index}]", "expected non-empty text")
         return tuple(out)
 
-    def slugs(self, key: str, required: bool = True, among: dict | None = None) -> tuple[str, ...]:
+    def slugs(
+        self, key: str, required: bool = True, among: Mapping[str, str] | None = None
+    ) -> tuple[str, ...]:
         out = []
         for index, item in enumerate(self.texts(key, required)):
             if not SLUG.match(item):
@@ -130,3 +133,17 @@ class Fields:
 
     def child(self, key: str, data: Any) -> Fields:
         return Fields(data, self.file, self.problems, prefix=f"{self.name(key)}.")
+
+    def id_matching(self, expected: str) -> str:
+        """The `id` slug, which must match the file name it was read from."""
+        ident = self.slug("id")
+        if ident and ident != expected:
+            self.error("id", f"expected {expected!r} to match the file name, got {ident!r}")
+        return ident
+
+    def check_known(
+        self, key: str, values: tuple[str, ...], known: Collection[str], what: str
+    ) -> None:
+        for value in values:
+            if value not in known:
+                self.error(key, f"unknown {what} {value!r}")

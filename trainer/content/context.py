@@ -1,0 +1,44 @@
+"""What every parser shares while a folder loads: the content root, the link index, the problems."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+from .links import LinkIndex
+from .problems import Problem
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=_HasId)
+
+
+@dataclass
+class Context:
+    root: Path
+    links: LinkIndex
+    problems: list[Problem] = field(default_factory=list)
+
+    def name(self, path: Path) -> str:
+        """A file's name as authors see it: its path relative to the content root."""
+        return path.relative_to(self.root).as_posix()
+
+    def report(self, file: str, field: str, message: str) -> None:
+        self.problems.append(Problem(file, field, message))
+
+    def unique(self, what: str, found: Iterable[tuple[str, str, Item | None]]) -> dict[str, Item]:
+        """Items by id, from (file, field of the id, item); a repeated id is a problem."""
+        out: dict[str, Item] = {}
+        for _file, _field, item in found:
+            if item is None or not item.id:
+                continue
+            if item.id in out:
+                self.report(what, "id", f"duplicate {what} id {item.id!r}")
+            out[item.id] = item
+        return out
