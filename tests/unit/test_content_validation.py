@@ -50,7 +50,14 @@ def problems_for(tmp_path, overlay: str) -> list[str]:
             "unknown_term_link",
             "modules/basics/02-how-to-decide.md: body: link [[term:gillick]] does not resolve: expected a glossary term id",
         ),
-        ("duplicate_id", "module: id: duplicate module id 'why-share'"),
+        (
+            "duplicate_id",
+            "modules/extra/01-why-share.md: id: duplicate module id 'why-share', already used in modules/basics/01-why-share.md",
+        ),
+        (
+            "duplicate_term",
+            "modules/glossary.yaml: terms[2].id: duplicate glossary term id 'consent', already used in terms[0].id",
+        ),
         (
             "unknown_key",
             "modules/basics/course.yaml: refresh_every: unknown key; allowed keys are: id, title, summary, audience, modules, completion, cpd_minutes, validity_months, last_reviewed, facilitator_notes, position",

@@ -33,12 +33,22 @@ class Context:
         self.problems.append(Problem(file, field, message))
 
     def unique(self, what: str, found: Iterable[tuple[str, str, Item | None]]) -> dict[str, Item]:
-        """Items by id, from (file, field of the id, item); a repeated id is a problem."""
+        """Items by id, from (file, field of the id, item).
+
+        An id seen before is a problem at the second place that names the first.
+        """
         out: dict[str, Item] = {}
-        for _file, _field, item in found:
+        first: dict[str, tuple[str, str]] = {}
+        for file, field_, item in found:
             if item is None or not item.id:
                 continue
-            if item.id in out:
-                self.report(what, "id", f"duplicate {what} id {item.id!r}")
+            if item.id in first:
+                first_file, first_field = first[item.id]
+                where = first_field if first_file == file else first_file
+                self.report(
+                    file, field_, f"duplicate {what} id {item.id!r}, already used in {where}"
+                )
+            else:
+                first[item.id] = (file, field_)
             out[item.id] = item
         return out
