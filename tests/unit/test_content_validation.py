@@ -59,6 +59,10 @@ def problems_for(tmp_path, overlay: str) -> list[str]:
             "modules/glossary.yaml: terms[2].id: duplicate glossary term id 'consent', already used in terms[0].id",
         ),
         (
+            "disclaimer_not_utf8",
+            "modules/disclaimer.md: cannot be read as UTF-8 text",
+        ),
+        (
             "unknown_key",
             "modules/basics/course.yaml: refresh_every: unknown key; allowed keys are: id, title, summary, audience, modules, completion, cpd_minutes, validity_months, last_reviewed, facilitator_notes, position",
         ),

@@ -13,7 +13,7 @@ from pathlib import Path
 from .cases import parse_case
 from .context import Context
 from .courses import MODULE_FILE, CourseFolder, parse_course
-from .files import Doc, Reader, read_front_matter, read_if_present, read_yaml
+from .files import Doc, Reader, read_front_matter, read_if_present, read_markdown, read_yaml
 from .library import (
     DISCLAIMER,
     FRAMEWORKS,
@@ -22,8 +22,9 @@ from .library import (
     parse_frameworks,
     parse_principles,
     parse_terms,
+    render_disclaimer,
 )
-from .links import DEFAULT_LINKS, LinkIndex, render_text
+from .links import DEFAULT_LINKS, LinkIndex
 from .model import CaseExample, Catalogue, Course, Module, Quiz
 from .problems import ContentError
 from .quizzes import parse_quiz
@@ -40,6 +41,7 @@ class _Files:
     glossary: Doc | None
     principles: Doc | None
     frameworks: Doc | None
+    disclaimer: Doc | None
     courses: list[CourseFolder]
     cases: list[Doc]
     quizzes: list[Doc]
@@ -68,6 +70,7 @@ def _read_files(ctx: Context) -> _Files:
         glossary=read_if_present(ctx, GLOSSARY, read_yaml),
         principles=read_if_present(ctx, PRINCIPLES, read_yaml),
         frameworks=read_if_present(ctx, FRAMEWORKS, read_yaml),
+        disclaimer=read_if_present(ctx, DISCLAIMER, read_markdown),
         courses=[c for f in _course_folders(ctx) if (c := _read_course_folder(ctx, f))],
         cases=_read_each(ctx, CASES, "*.md", read_front_matter),
         quizzes=_read_each(ctx, QUIZZES, "*.yaml", read_yaml),
@@ -120,7 +123,6 @@ def _parse(ctx: Context, files: _Files) -> Catalogue:
         "case example", ((doc.name, "id", parse_case(ctx, doc, principles)) for doc in files.cases)
     )
     courses, modules = _parse_courses(ctx, files.courses, cases, quizzes)
-    disclaimer = ctx.root / DISCLAIMER
     return Catalogue(
         courses=courses,
         modules=modules,
@@ -129,11 +131,7 @@ def _parse(ctx: Context, files: _Files) -> Catalogue:
         terms=parse_terms(ctx, files.glossary),
         principles=principles,
         frameworks=parse_frameworks(ctx, files.frameworks),
-        disclaimer_html=render_text(
-            ctx, disclaimer.read_text(encoding="utf-8"), DISCLAIMER, ""
-        ).html
-        if disclaimer.exists()
-        else "",
+        disclaimer_html=render_disclaimer(ctx, files.disclaimer),
     )
 
 
