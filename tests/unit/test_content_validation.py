@@ -63,6 +63,10 @@ def problems_for(tmp_path, overlay: str) -> list[str]:
             "modules/disclaimer.md: cannot be read as UTF-8 text",
         ),
         (
+            "framework_source_address",
+            "modules/frameworks.yaml: frameworks[1].source.url: expected an address starting https://",
+        ),
+        (
             "unknown_key",
             "modules/basics/course.yaml: refresh_every: unknown key; allowed keys are: id, title, summary, audience, modules, completion, cpd_minutes, validity_months, last_reviewed, facilitator_notes, position",
         ),

@@ -30,23 +30,25 @@ TARGETS = (
 )
 
 
+def parse_source(source: Fields) -> Source:
+    """Where a module or framework rests its word: a publication and, if online, its address."""
+    source.only("title", "publisher", "year", "url")
+    url = source.text("url", required=False) or None
+    if url and not url.startswith(("https://", "http://")):
+        source.error("url", "expected an address starting https://")
+    return Source(
+        title=source.text("title"),
+        publisher=source.text("publisher"),
+        year=source.integer("year", 1900, 2100),
+        url=url,
+    )
+
+
 def parse_sources(f: Fields) -> tuple[Source, ...]:
-    out = []
-    for index, item in enumerate(f.items("sources")):
-        source = f.child(f"sources[{index}]", item)
-        source.only("title", "publisher", "year", "url")
-        url = source.text("url", required=False) or None
-        if url and not url.startswith(("https://", "http://")):
-            source.error("url", "expected an address starting https://")
-        out.append(
-            Source(
-                title=source.text("title"),
-                publisher=source.text("publisher"),
-                year=source.integer("year", 1900, 2100),
-                url=url,
-            )
-        )
-    return tuple(out)
+    return tuple(
+        parse_source(f.child(f"sources[{index}]", item))
+        for index, item in enumerate(f.items("sources"))
+    )
 
 
 def parse_terms(ctx: Context, doc: Doc | None) -> dict[str, Term]:
@@ -117,8 +119,6 @@ def _parse_framework(f: Fields) -> Framework:
     kind, ends, years = _parse_cycle(cycle)
     targets = f.child("targets", f.data.get("targets") or {})
     targets.only(*TARGETS)
-    source = f.child("source", f.data.get("source"))
-    source.only("title", "publisher", "year", "url")
     return Framework(
         id=f.slug("id"),
         name=f.text("name"),
@@ -130,12 +130,7 @@ def _parse_framework(f: Fields) -> Framework:
         is_rolling=bool(cycle.boolean("rolling")),
         targets={key: targets.integer(key, 1) for key in targets.data},
         prompts=_parse_prompts(f),
-        source=Source(
-            title=source.text("title"),
-            publisher=source.text("publisher"),
-            year=source.integer("year", 1900, 2100),
-            url=source.text("url", required=False) or None,
-        ),
+        source=parse_source(f.child("source", f.data.get("source"))),
     )
 
 
