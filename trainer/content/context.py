@@ -39,16 +39,16 @@ class Context:
         """
         out: dict[str, Item] = {}
         first: dict[str, tuple[str, str]] = {}
-        for file, field_, item in found:
+        for file, id_field, item in found:
             if item is None or not item.id:
                 continue
             if item.id in first:
                 first_file, first_field = first[item.id]
                 where = first_field if first_file == file else first_file
                 self.report(
-                    file, field_, f"duplicate {what} id {item.id!r}, already used in {where}"
+                    file, id_field, f"duplicate {what} id {item.id!r}, already used in {where}"
                 )
             else:
-                first[item.id] = (file, field_)
+                first[item.id] = (file, id_field)
             out[item.id] = item
         return out

@@ -71,7 +71,7 @@ def _read_files(ctx: Context) -> _Files:
         principles=read_if_present(ctx, PRINCIPLES, read_yaml),
         frameworks=read_if_present(ctx, FRAMEWORKS, read_yaml),
         disclaimer=read_if_present(ctx, DISCLAIMER, read_markdown),
-        courses=[c for f in _course_folders(ctx) if (c := _read_course_folder(ctx, f))],
+        courses=[c for path in _course_folders(ctx) if (c := _read_course_folder(ctx, path))],
         cases=_read_each(ctx, CASES, "*.md", read_front_matter),
         quizzes=_read_each(ctx, QUIZZES, "*.yaml", read_yaml),
     )

@@ -56,7 +56,7 @@ class _InternalLinks(InlineProcessor):
         self.resolver = resolver
         self.broken = broken
 
-    def handleMatch(self, m: re.Match[str], data: str):
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:
         kind, ref = m.group("kind"), m.group("id").strip()
         target = self.resolver(kind, ref) if kind in LINK_KINDS else None
         if target is None:
