@@ -100,6 +100,18 @@ def test_scenario_failing_path_shows_best_path_and_modules_to_reread(client, lea
     assert "Read again" in page and "Why share" in page
 
 
+def test_a_critical_error_is_named_with_its_reason_on_the_result(client, learner):
+    url = play(client, ["wait", "still-wait"])
+    page = BeautifulSoup(client.get(url).data, "html.parser")
+    warning = page.select_one("#critical-errors").get_text(" ", strip=True)
+    assert "critical error, so this attempt cannot pass" in warning
+    assert "A baby with unexplained bruising is left without protection." in page.get_text()
+    passed = play(client, BEST)
+    assert (
+        BeautifulSoup(client.get(passed).data, "html.parser").select_one("#critical-errors") is None
+    )
+
+
 def test_leaving_mid_scenario_resumes_at_the_same_step(client, learner):
     url = start(client, "bruise-scenario")
     choose(client, url, "visit", "wait")

@@ -5,11 +5,11 @@ from flask_login import current_user, login_required
 
 from trainer.content.model import Quiz
 from trainer.extensions import current_catalogue
-from trainer.quiz import AnswerError
+from trainer.quiz import AnswerError, parse_answers, review
 
 from . import attempts, bp
 from .forms import DecisionRecordForm
-from .queries import quiz_or_404
+from .queries import check_error_list, quiz_or_404
 
 
 def _quiz(quiz_id: str) -> Quiz:
@@ -74,10 +74,9 @@ def _scenario_step(found: Quiz, taken):
 
 
 def _check(found: Quiz, taken):
-    problems = []
-    numbers = {q.id: n for n, q in enumerate(found.questions, start=1)}
+    problems: dict[str, str] = {}
     if request.method == "POST":
-        answers, problems = attempts.parse_check_answers(found, request.form)
+        answers, problems = parse_answers(found.questions, request.form.to_dict(flat=False))
         if not problems:
             attempts.submit_check(current_catalogue(), found, taken, answers)
             return redirect(url_for("learn.attempt", quiz_id=found.id, number=taken.number))
@@ -85,30 +84,25 @@ def _check(found: Quiz, taken):
         "learn/check.html",
         quiz=found,
         attempt=taken,
-        problems=problems,
-        errors={p.question_id: p.message for p in problems},
-        error_list=[
-            {
-                "text": f"Question {numbers[p.question_id]}: {p.message}",
-                "href": f"#q-{p.question_id}",
-            }
-            for p in problems
-        ],
+        errors=problems,
+        error_list=check_error_list(found, problems),
         given=request.form,
     )
 
 
 def _result(found: Quiz, taken, form: DecisionRecordForm):
-    catalogue = current_catalogue()
+    given = attempts.given(taken)
+    is_scenario = found.kind == "scenario"
     return render_template(
         "learn/result.html",
         quiz=found,
         attempt=taken,
         form=form,
-        rows=attempts.path_against_best(found, taken) if found.kind == "scenario" else [],
-        best_route=attempts.best_route(found) if found.kind == "scenario" else [],
-        reread=attempts.modules_to_reread(catalogue, found, taken),
-        reviews=attempts.review_check(found, taken) if found.kind == "check" else [],
+        rows=review.path_against_best(found, given) if is_scenario else [],
+        critical=review.critical_errors(found, given) if is_scenario else [],
+        best_route=review.best_route(found) if is_scenario else [],
+        reread=review.modules_to_reread(current_catalogue(), found, given),
+        reviews=[] if is_scenario else review.review_check(found, dict(given)),
     )
 
 

@@ -7,13 +7,14 @@ from .engine import (
     Taken,
     best_path,
     best_total,
-    is_correct,
     score_check,
     walk,
     worst_path,
 )
+from .questions import QUESTION_TYPES, is_correct, parse_answers, written_answer
 
 __all__ = [
+    "QUESTION_TYPES",
     "AnswerError",
     "Result",
     "ScenarioState",
@@ -21,7 +22,9 @@ __all__ = [
     "best_path",
     "best_total",
     "is_correct",
+    "parse_answers",
     "score_check",
     "walk",
     "worst_path",
+    "written_answer",
 ]

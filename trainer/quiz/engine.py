@@ -6,7 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from trainer.content.model import END, Question, Quiz, Step
+from trainer.content.model import END, Quiz, Step
+
+from .questions import is_correct
 
 
 class AnswerError(ValueError):
@@ -106,29 +108,8 @@ def _extreme_path(quiz: Quiz, pick) -> tuple[int, tuple[str, ...]]:
 
 # Knowledge checks ----------------------------------------------------------------------------
 
-Answer = str | bool | Sequence[str]
 
-
-def is_correct(question: Question, answer: Answer | None) -> bool:
-    """Whether an answer is exactly right: one mark, no part marks."""
-    if answer is None:
-        return False
-    if question.type == "true_false":
-        return answer is question.answer
-    if question.type == "single":
-        return answer == next(o.id for o in question.options if o.is_correct)
-    if question.type == "multiple":
-        return set(answer) == {o.id for o in question.options if o.is_correct} and not isinstance(
-            answer, str
-        )
-    if question.type == "ordering":
-        return not isinstance(answer, str) and tuple(answer) == tuple(
-            o.id for o in question.options
-        )
-    return False
-
-
-def score_check(quiz: Quiz, answers: Mapping[str, Answer]) -> Result:
+def score_check(quiz: Quiz, answers: Mapping[str, object]) -> Result:
     """Score a knowledge check: one mark for each question answered exactly right."""
     score = sum(is_correct(q, answers.get(q.id)) for q in quiz.questions)
     return Result(score, len(quiz.questions), quiz.pass_mark)
