@@ -1,22 +1,21 @@
-"""Changing a CPD record: reflections, activities done elsewhere, certificates, reminders."""
+"""Changing a CPD record: reflections on its entries and activities done elsewhere."""
 
 from __future__ import annotations
-
-from flask import abort
 
 from trainer.content import Catalogue
 from trainer.extensions import db
 from trainer.models import ExternalActivity, Reflection
+from trainer.web import found_or_404
 
 from .record import Entry, entries_for
 
 
 def entry_or_404(catalogue: Catalogue, user_id: int, key: str) -> Entry:
     """One of the learner's own entries; anyone else's is not found."""
-    entry = next((e for e in entries_for(catalogue, user_id) if e.key == key), None)
-    if entry is None:
-        abort(404)
-    return entry
+    return found_or_404(next((e for e in entries_for(catalogue, user_id) if e.key == key), None))
+
+
+REFLECTION_LIMIT = 4000  # characters an answer keeps: a long paste cannot fill the database
 
 
 def save_reflection(user_id: int, key: str, answers: dict[str, str]) -> None:
@@ -26,7 +25,7 @@ def save_reflection(user_id: int, key: str, answers: dict[str, str]) -> None:
     # Keep answers to prompts of another framework the learner used before.
     reflection.answers = {
         **(reflection.answers or {}),
-        **{k: v.strip() for k, v in answers.items()},
+        **{k: v.strip()[:REFLECTION_LIMIT] for k, v in answers.items()},
     }
     db.session.add(reflection)
     db.session.commit()

@@ -69,7 +69,7 @@ def reflection(key: str):
     entry = services.entry_or_404(catalogue, current_user.id, key)
     prompts = queries.prompts_for(queries.framework_of(catalogue, current_user))
     if request.method == "POST":
-        answers = {p.id: request.form.get(p.id, "")[:4000] for p in prompts}
+        answers = {p.id: request.form.get(p.id, "") for p in prompts}
         services.save_reflection(current_user.id, key, answers)
         flash("Your reflection has been saved.", "success")
         return redirect(url_for("cpd.record", _anchor=f"entry-{key}"))

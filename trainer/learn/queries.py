@@ -5,18 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flask import abort
-
 from trainer.content import AGE_GROUPS, SECTORS, Catalogue
 from trainer.content.model import CaseExample, Course, Module, Quiz
 from trainer.formats import theme_label
+from trainer.web import found_or_404
 
 
 def course_or_404(catalogue: Catalogue, course_id: str) -> Course:
-    course = catalogue.courses.get(course_id)
-    if course is None:
-        abort(404)
-    return course
+    return found_or_404(catalogue.courses.get(course_id))
 
 
 @dataclass(frozen=True)
@@ -29,8 +25,7 @@ class ModulePage:
 
 def module_page_or_404(catalogue: Catalogue, course_id: str, module_id: str) -> ModulePage:
     course = course_or_404(catalogue, course_id)
-    if module_id not in course.module_ids:
-        abort(404)
+    found_or_404(module_id if module_id in course.module_ids else None)
     position = course.module_ids.index(module_id)
     neighbours = [catalogue.modules[m] for m in course.module_ids]
     return ModulePage(
@@ -42,10 +37,7 @@ def module_page_or_404(catalogue: Catalogue, course_id: str, module_id: str) -> 
 
 
 def case_or_404(catalogue: Catalogue, case_id: str) -> CaseExample:
-    case = catalogue.cases.get(case_id)
-    if case is None:
-        abort(404)
-    return case
+    return found_or_404(catalogue.cases.get(case_id))
 
 
 @dataclass(frozen=True)
@@ -90,10 +82,7 @@ def scenarios_for_case(catalogue: Catalogue, case_id: str) -> list:
 
 
 def quiz_or_404(catalogue: Catalogue, quiz_id: str) -> Quiz:
-    quiz = catalogue.quizzes.get(quiz_id)
-    if quiz is None:
-        abort(404)
-    return quiz
+    return found_or_404(catalogue.quizzes.get(quiz_id))
 
 
 def sees_facilitator_notes(user) -> bool:
@@ -101,3 +90,12 @@ def sees_facilitator_notes(user) -> bool:
     return bool(
         user and user.is_authenticated and (user.has_role("trainer") or user.has_role("admin"))
     )
+
+
+def check_error_list(quiz: Quiz, problems: dict[str, str]) -> list[dict[str, str]]:
+    """The error summary of a knowledge check: each problem linked to its question."""
+    numbers = {q.id: n for n, q in enumerate(quiz.questions, start=1)}
+    return [
+        {"text": f"Question {numbers[question_id]}: {message}", "href": f"#q-{question_id}"}
+        for question_id, message in problems.items()
+    ]
