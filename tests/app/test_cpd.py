@@ -155,6 +155,21 @@ def test_nurse_sees_hours_toward_35_and_20_in_their_revalidation_period(client, 
     assert "Written reflective accounts 0 of 5" in text
 
 
+def test_a_reflective_account_answers_every_prompt_but_peer_while_a_record_needs_one(
+    client, learner
+):
+    client.post("/account", data={"framework": "nmc"})
+    client.post("/courses/basics/why-share/complete")
+    key = f"read-{db.session.scalars(db.select(ModuleRead)).one().id}"
+    client.post(f"/cpd/entries/{key}/reflection", data={"learned": "Share early."})
+    assert "Written reflective accounts 0 of 5" in page_text(client)
+    client.post(
+        f"/cpd/entries/{key}/reflection",
+        data={"learned": "Share early.", "standards": "Preserve safety: sharing early."},
+    )
+    assert "Written reflective accounts 1 of 5" in page_text(client)
+
+
 def test_record_can_be_filtered_by_dates(client, learner):
     add_activity(client, done_on=["3", "11", "2024"], title="Old workshop")
     add_activity(client, done_on=["3", "11", "2026"], title="New workshop")

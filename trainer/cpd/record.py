@@ -29,6 +29,9 @@ class Evidence:
     values: dict
 
 
+PEER_PROMPT = "peer"  # the prompt that records a discussion with a colleague
+
+
 @dataclass(frozen=True)
 class Entry:
     key: str
@@ -54,7 +57,12 @@ class Entry:
 
     @property
     def has_peer_reflection(self) -> bool:
-        return bool(self.reflection.get("peer", "").strip())
+        return bool(self.reflection.get(PEER_PROMPT, "").strip())
+
+    def is_reflective_account(self, framework: Framework) -> bool:
+        """A written reflective account answers every prompt but the optional peer one."""
+        required = [p.id for p in framework.prompts if p.id != PEER_PROMPT]
+        return bool(required) and all(self.reflection.get(p, "").strip() for p in required)
 
 
 def entries_for(catalogue: Catalogue, user_id: int) -> list[Entry]:
@@ -156,7 +164,7 @@ def entries_for(catalogue: Catalogue, user_id: int) -> list[Entry]:
 
 
 @dataclass(frozen=True)
-class Target:
+class TargetProgress:
     label: str
     value: int
     target: int
@@ -173,7 +181,7 @@ class Summary:
     entries: list[Entry]
     minutes: int
     participatory_minutes: int
-    targets: list[Target]
+    targets: list[TargetProgress]
 
 
 TARGET_LABELS = {
@@ -192,7 +200,7 @@ def summarise(entries: list[Entry], period: Period, framework: Framework | None)
     values = {
         "records": sum(e.has_reflection for e in chosen),
         "peer_reflections": sum(e.has_peer_reflection for e in chosen),
-        "reflections": sum(e.has_reflection for e in chosen),
+        "reflections": sum(e.is_reflective_account(framework) for e in chosen) if framework else 0,
         "minutes": sum(e.minutes for e in chosen),
         "participatory_minutes": sum(e.participatory_minutes for e in chosen),
         "activity_types": len({e.activity_type for e in chosen}),
@@ -201,7 +209,7 @@ def summarise(entries: list[Entry], period: Period, framework: Framework | None)
     if framework:
         for key, goal in framework.targets.items():
             label, unit = TARGET_LABELS[key]
-            targets.append(Target(label, values[key], goal, unit))
+            targets.append(TargetProgress(label, values[key], goal, unit))
     return Summary(
         period=period,
         entries=chosen,
