@@ -24,50 +24,14 @@ def _when(moment) -> str | None:
 
 def export_personal_data(user: User) -> dict:
     """Everything held about the person, in plain JSON-ready values (UK GDPR right of access)."""
-
-    def rows(model, *conditions):
-        return db.session.scalars(db.select(model).where(model.user_id == user.id, *conditions))
-
-    completions = list(rows(CourseCompletion))
-    certificates = db.session.scalars(
-        db.select(Certificate).where(Certificate.completion_id.in_([c.id for c in completions]))
-    )
+    completions = list(_rows(CourseCompletion, user))
     return {
-        "profile": {
-            "name": user.name,
-            "email": user.email,
-            "organisation": user.organisation.name
-            if user.organisation
-            else user.organisation_other,
-            "sector": user.sector,
-            "job_role": user.job_role,
-            "roles": sorted(user.role_names),
-            "cpd_framework": user.cpd_framework,
-            "cpd_cycle_start": _when(user.cpd_cycle_start),
-            "created_at": _when(user.created_at),
-        },
+        "profile": _profile(user),
         "modules_read": [
             {"course": r.course_id, "module": r.module_id, "read_at": _when(r.read_at)}
-            for r in rows(ModuleRead)
+            for r in _rows(ModuleRead, user)
         ],
-        "quiz_attempts": [
-            {
-                "quiz": a.quiz_id,
-                "number": a.number,
-                "content_version": a.content_version,
-                "started_at": _when(a.started_at),
-                "finished_at": _when(a.finished_at),
-                "percent": a.percent,
-                "passed": a.passed,
-                "answers": [{"item": x.item_id, "answer": x.value} for x in a.answers],
-                "decision_record": {
-                    name: getattr(a.decision_record, name) for name, _label in RECORD_PARTS
-                }
-                if a.decision_record
-                else None,
-            }
-            for a in rows(Attempt)
-        ],
+        "quiz_attempts": [_attempt(a) for a in _rows(Attempt, user)],
         "course_completions": [
             {
                 "course": c.course_id,
@@ -78,21 +42,63 @@ def export_personal_data(user: User) -> dict:
         ],
         "certificates": [
             {"code": c.code, "course": c.course_title, "revoked_at": _when(c.revoked_at)}
-            for c in certificates
+            for c in db.session.scalars(
+                db.select(Certificate).where(
+                    Certificate.completion_id.in_([c.id for c in completions])
+                )
+            )
         ],
-        "cpd_activities": [
-            {
-                "title": x.title,
-                "provider": x.provider,
-                "type": x.activity_type,
-                "date": _when(x.done_on),
-                "minutes": x.minutes,
-                "participatory_minutes": x.participatory_minutes,
-                "notes": x.notes,
-            }
-            for x in rows(ExternalActivity)
+        "cpd_activities": [_activity(x) for x in _rows(ExternalActivity, user)],
+        "reflections": [
+            {"entry": r.entry_key, "answers": r.answers} for r in _rows(Reflection, user)
         ],
-        "reflections": [{"entry": r.entry_key, "answers": r.answers} for r in rows(Reflection)],
+    }
+
+
+def _rows(model, user: User):
+    return db.session.scalars(db.select(model).where(model.user_id == user.id))
+
+
+def _profile(user: User) -> dict:
+    return {
+        "name": user.name,
+        "email": user.email,
+        "organisation": user.organisation.name if user.organisation else user.organisation_other,
+        "sector": user.sector,
+        "job_role": user.job_role,
+        "roles": sorted(user.role_names),
+        "cpd_framework": user.cpd_framework,
+        "cpd_cycle_start": _when(user.cpd_cycle_start),
+        "created_at": _when(user.created_at),
+    }
+
+
+def _attempt(attempt: Attempt) -> dict:
+    record = attempt.decision_record
+    return {
+        "quiz": attempt.quiz_id,
+        "number": attempt.number,
+        "content_version": attempt.content_version,
+        "started_at": _when(attempt.started_at),
+        "finished_at": _when(attempt.finished_at),
+        "percent": attempt.percent,
+        "passed": attempt.passed,
+        "answers": [{"item": x.item_id, "answer": x.value} for x in attempt.answers],
+        "decision_record": {name: getattr(record, name) for name, _label in RECORD_PARTS}
+        if record
+        else None,
+    }
+
+
+def _activity(activity: ExternalActivity) -> dict:
+    return {
+        "title": activity.title,
+        "provider": activity.provider,
+        "type": activity.activity_type,
+        "date": _when(activity.done_on),
+        "minutes": activity.minutes,
+        "participatory_minutes": activity.participatory_minutes,
+        "notes": activity.notes,
     }
 
 

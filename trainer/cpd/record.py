@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -71,27 +72,38 @@ def entries_for(catalogue: Catalogue, user_id: int) -> list[Entry]:
         r.entry_key: r.answers
         for r in db.session.scalars(db.select(Reflection).where(Reflection.user_id == user_id))
     }
-    entries: list[Entry] = []
+    entries = [
+        replace(entry, reflection=reflections.get(entry.key, {}))
+        for source in (_module_reads, _scenarios, _completions, _activities_elsewhere)
+        for entry in source(catalogue, user_id)
+    ]
+    return sorted(entries, key=lambda e: (e.on, e.key), reverse=True)
+
+
+def _module_reads(catalogue: Catalogue, user_id: int) -> Iterator[Entry]:
+    """Each module read: its stated time, as e-learning."""
     for read in db.session.scalars(db.select(ModuleRead).where(ModuleRead.user_id == user_id)):
         module = catalogue.modules.get(read.module_id)
         course = catalogue.courses.get(read.course_id)
         if module is None or course is None:
             continue  # content withdrawn since: the fact stays in the database
-        entries.append(
-            Entry(
-                key=f"read-{read.id}",
-                on=london_date(read.read_at),
-                activity_type="e-learning",
-                title=module.title,
-                context=course.title,
-                minutes=module.duration_minutes,
-                participatory_minutes=0,
-                outcomes=module.outcomes,
-                evidence=Evidence(
-                    "Module", "learn.module", {"course_id": course.id, "module_id": module.id}
-                ),
-            )
+        yield Entry(
+            key=f"read-{read.id}",
+            on=london_date(read.read_at),
+            activity_type="e-learning",
+            title=module.title,
+            context=course.title,
+            minutes=module.duration_minutes,
+            participatory_minutes=0,
+            outcomes=module.outcomes,
+            evidence=Evidence(
+                "Module", "learn.module", {"course_id": course.id, "module_id": module.id}
+            ),
         )
+
+
+def _scenarios(catalogue: Catalogue, user_id: int) -> Iterator[Entry]:
+    """Each finished scenario (knowledge checks count within their course)."""
     finished = db.session.scalars(
         db.select(Attempt).where(Attempt.user_id == user_id, Attempt.finished_at.is_not(None))
     )
@@ -100,24 +112,26 @@ def entries_for(catalogue: Catalogue, user_id: int) -> list[Entry]:
         if quiz is None or quiz.kind != "scenario":
             continue  # knowledge checks assess the modules; their time is in the course's
         case = catalogue.cases.get(quiz.case_example)
-        entries.append(
-            Entry(
-                key=f"attempt-{attempt.id}",
-                on=london_date(attempt.finished_at),
-                activity_type="scenario",
-                title=quiz.title,
-                context=case.title if case else "",
-                minutes=quiz.duration_minutes,
-                participatory_minutes=0,
-                outcomes=(
-                    f"Scored {attempt.percent}% ({'passed' if attempt.passed else 'not passed'})",
-                ),
-                evidence=Evidence(
-                    "Result", "learn.attempt", {"quiz_id": quiz.id, "number": attempt.number}
-                ),
-                decision_record=attempt.decision_record,
-            )
+        yield Entry(
+            key=f"attempt-{attempt.id}",
+            on=london_date(attempt.finished_at),
+            activity_type="scenario",
+            title=quiz.title,
+            context=case.title if case else "",
+            minutes=quiz.duration_minutes,
+            participatory_minutes=0,
+            outcomes=(
+                f"Scored {attempt.percent}% ({'passed' if attempt.passed else 'not passed'})",
+            ),
+            evidence=Evidence(
+                "Result", "learn.attempt", {"quiz_id": quiz.id, "number": attempt.number}
+            ),
+            decision_record=attempt.decision_record,
         )
+
+
+def _completions(catalogue: Catalogue, user_id: int) -> Iterator[Entry]:
+    """Each course completed: the time the modules do not already count."""
     completions = db.session.scalars(
         db.select(CourseCompletion).where(CourseCompletion.user_id == user_id)
     )
@@ -127,40 +141,38 @@ def entries_for(catalogue: Catalogue, user_id: int) -> list[Entry]:
         module_minutes = (
             sum(catalogue.modules[m].duration_minutes for m in course.module_ids) if course else 0
         )
-        entries.append(
-            Entry(
-                key=f"completion-{completion.id}",
-                on=london_date(completion.completed_at),
-                activity_type="e-learning",
-                title=f"Completed: {title}",
-                context=f"Refresher due {long_date(completion.refresher_due)}",
-                # The modules count their own time; the completion adds the final assessment.
-                minutes=max(completion.cpd_minutes - module_minutes, 0),
-                participatory_minutes=0,
-                evidence=Evidence(
-                    "Certificate",
-                    "cpd.certificate",
-                    {"course_id": completion.course_id, "completion": completion.id},
-                ),
-            )
+        yield Entry(
+            key=f"completion-{completion.id}",
+            on=london_date(completion.completed_at),
+            activity_type="e-learning",
+            title=f"Completed: {title}",
+            context=f"Refresher due {long_date(completion.refresher_due)}",
+            # The modules count their own time; the completion adds the final assessment.
+            minutes=max(completion.cpd_minutes - module_minutes, 0),
+            participatory_minutes=0,
+            evidence=Evidence(
+                "Certificate",
+                "cpd.certificate",
+                {"course_id": completion.course_id, "completion": completion.id},
+            ),
         )
+
+
+def _activities_elsewhere(catalogue: Catalogue, user_id: int) -> Iterator[Entry]:
+    """CPD the learner did elsewhere and added by hand."""
     for activity in db.session.scalars(
         db.select(ExternalActivity).where(ExternalActivity.user_id == user_id)
     ):
-        entries.append(
-            Entry(
-                key=f"activity-{activity.id}",
-                on=activity.done_on,
-                activity_type=activity.activity_type,
-                title=activity.title,
-                context=activity.provider,
-                minutes=activity.minutes,
-                participatory_minutes=activity.participatory_minutes,
-                notes=activity.notes,
-            )
+        yield Entry(
+            key=f"activity-{activity.id}",
+            on=activity.done_on,
+            activity_type=activity.activity_type,
+            title=activity.title,
+            context=activity.provider,
+            minutes=activity.minutes,
+            participatory_minutes=activity.participatory_minutes,
+            notes=activity.notes,
         )
-    entries = [replace(e, reflection=reflections.get(e.key, {})) for e in entries]
-    return sorted(entries, key=lambda e: (e.on, e.key), reverse=True)
 
 
 @dataclass(frozen=True)
