@@ -1,17 +1,31 @@
 """The curriculum itself: what the issue promises learners and trainers holds for every file."""
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from trainer import PROJECT_ROOT
 from trainer.content import load_catalogue
+from trainer.content.model import END, Quiz
 from trainer.quiz import best_path, walk, worst_path
 
 CATALOGUE = load_catalogue(PROJECT_ROOT)
 SCENARIOS = sorted(q.id for q in CATALOGUE.quizzes.values() if q.kind == "scenario")
 CHECKS = sorted(q.id for q in CATALOGUE.quizzes.values() if q.kind == "check")
+
+
+def all_paths(quiz: Quiz, step_id: str | None = None) -> list[tuple[str, ...]]:
+    """Every path from a step to the end, as choice ids: scenarios are small graphs with no loops."""
+    step = quiz.step(step_id) if step_id else quiz.start
+    paths = []
+    for choice in step.choices:
+        if choice.next_step == END:
+            paths.append((choice.id,))
+        else:
+            paths.extend((choice.id, *rest) for rest in all_paths(quiz, choice.next_step))
+    return paths
 
 
 def content_text() -> str:
@@ -118,3 +132,50 @@ def test_the_disclaimer_says_training_aid_and_local_procedures():
     text = CATALOGUE.disclaimer_html.lower()
     assert "not legal advice" in text
     assert "local safeguarding partnership" in text
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_every_path_through_a_critical_choice_fails_and_the_best_path_has_none(scenario_id):
+    quiz = CATALOGUE.quizzes[scenario_id]
+    for path in all_paths(quiz):
+        state = walk(quiz, path)
+        critical = [t.choice_id for t in state.path if t.is_critical]
+        if critical:
+            assert not state.result.has_passed, path
+            assert state.result.critical_choice_ids == tuple(critical), path
+    best = walk(quiz, best_path(quiz))
+    assert not any(t.is_critical for t in best.path), best.step_ids
+    assert best.result.percent == 100 and best.result.has_passed
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_every_critical_choice_says_why(scenario_id):
+    quiz = CATALOGUE.quizzes[scenario_id]
+    for step in quiz.steps:
+        for choice in step.choices:
+            if choice.is_critical:
+                assert len(choice.critical_reason.split()) >= 8, (step.id, choice.id)
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_the_best_choice_is_not_in_the_same_place_in_most_decisions(scenario_id):
+    """Picking the same position every time must not pass: no position holds the best choice
+    in more than half of a scenario's decisions, as authored."""
+    quiz = CATALOGUE.quizzes[scenario_id]
+    positions = Counter()
+    for step in quiz.steps:
+        scores = [choice.score for choice in step.choices]
+        positions[scores.index(max(scores))] += 1
+    position, count = positions.most_common(1)[0]
+    assert count * 2 <= len(quiz.steps), (position, dict(positions))
+
+
+def test_every_case_with_a_risk_of_harm_has_a_scenario_with_a_critical_choice():
+    at_risk = {case.id for case in CATALOGUE.cases.values() if case.has_risk_of_harm}
+    assert at_risk, "no case example is marked risk_of_harm"
+    with_critical = {
+        CATALOGUE.quizzes[q].case_example
+        for q in SCENARIOS
+        if any(c.is_critical for step in CATALOGUE.quizzes[q].steps for c in step.choices)
+    }
+    assert at_risk <= with_critical, sorted(at_risk - with_critical)
