@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 
-DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (refused outside development, see check_config)
+MIN_SECRET_BYTES = 32
+# In the instance folder, made on first start outside production.
+KEY_FILE_NAME = "secret_key"
 
 # Environment variable -> config key. Defaults live in load_config; the README lists both.
 ENVIRONMENT: dict[str, str] = {
@@ -24,7 +28,10 @@ ENVIRONMENT: dict[str, str] = {
     "TRAINER_SMTP_PORT": "SMTP_PORT",
     "TRAINER_SMTP_USERNAME": "SMTP_USERNAME",
     "TRAINER_SMTP_PASSWORD": "SMTP_PASSWORD",
+    "TRAINER_SESSION_IDLE_MINUTES": "SESSION_IDLE_MINUTES",
+    "TRAINER_SESSION_HOURS": "SESSION_HOURS",
 }
+WHOLE_NUMBERS = ("SESSION_IDLE_MINUTES", "SESSION_HOURS")
 
 
 def _truthy(value: str) -> bool:
@@ -35,7 +42,7 @@ def load_config(instance_path: Path, overrides: Mapping | None = None) -> dict:
     """Build the app's configuration from defaults, then the environment, then overrides."""
     project_root = Path(__file__).resolve().parent.parent
     config: dict = {
-        "SECRET_KEY": DEV_SECRET_KEY,
+        "SECRET_KEY": "",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'trainer.db'}",
         "CONTENT_DIR": str(project_root),
         "ENV_NAME": "development",
@@ -58,6 +65,8 @@ def load_config(instance_path: Path, overrides: Mapping | None = None) -> dict:
         "SMTP_PASSWORD": "",
         "SMTP_STARTTLS": True,
         "ACCOUNT_LINK_HOURS": 2,
+        "SESSION_IDLE_MINUTES": 60,
+        "SESSION_HOURS": 12,
     }
     for variable, key in ENVIRONMENT.items():
         value = os.environ.get(variable)
@@ -72,8 +81,44 @@ def load_config(instance_path: Path, overrides: Mapping | None = None) -> dict:
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
     if overrides:
         config.update(overrides)
+    for key in WHOLE_NUMBERS:
+        config[key] = _whole_number(key, config[key])
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["SESSION_HOURS"])
+    if not config["SECRET_KEY"] and config["ENV_NAME"] != "production":
+        config["SECRET_KEY"] = instance_secret_key(instance_path)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     return config
+
+
+def _whole_number(key: str, value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1:
+        raise RuntimeError(f"{key} must be a whole number of 1 or more, got {value!r}")
+    return number
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """A random key kept in the instance folder: made once, shared by every local worker.
+
+    There is no built-in development key, so no published value can ever sign a session.
+    """
+    path = instance_path / KEY_FILE_NAME
+    if not path.exists():
+        # Written aside, then linked into place: two workers starting at once agree on one key.
+        draft = instance_path / f".{KEY_FILE_NAME}.{secrets.token_hex(8)}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text(encoding="ascii").strip()
 
 
 def normalise_database_url(url: str) -> str:
@@ -88,9 +133,11 @@ def check_config(config: Mapping) -> None:
     """Refuse to run in production with settings that are only safe on a laptop."""
     if config["ENV_NAME"] != "production":
         return
-    if config["SECRET_KEY"] == DEV_SECRET_KEY:
+    if len(config["SECRET_KEY"].encode()) < MIN_SECRET_BYTES:
         raise RuntimeError(
-            "Set TRAINER_SECRET_KEY to a long random value before running in production"
+            f"Set TRAINER_SECRET_KEY to a random value of at least {MIN_SECRET_BYTES} bytes "
+            "before running in production, for example the output of "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
         )
     if not config["BASE_URL"]:
         # Links in emails must not be built from a request's Host header, which a caller controls.

@@ -69,13 +69,13 @@ def test_production_refuses_the_development_secret(tmp_path, monkeypatch):
 def test_production_needs_a_base_url_for_links_in_emails(tmp_path, monkeypatch):
     monkeypatch.setenv("TRAINER_ENV", "production")
     with pytest.raises(RuntimeError, match="TRAINER_BASE_URL"):
-        make_app(tmp_path)
+        make_app(tmp_path, SECRET_KEY="a-production-key-of-more-than-32-bytes")
 
 
 def test_production_cookies_are_secure(tmp_path, monkeypatch):
     monkeypatch.setenv("TRAINER_ENV", "production")
     monkeypatch.setenv("TRAINER_BASE_URL", "https://training.example.org")
-    app = make_app(tmp_path)
+    app = make_app(tmp_path, SECRET_KEY="a-production-key-of-more-than-32-bytes")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
 
