@@ -59,8 +59,22 @@ def authenticate(email: str, password: str) -> SignIn:
     return outcome
 
 
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    """The person a session belongs to, unless they have since ended their sessions."""
+    user_id, _, version = session_id.partition(".")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+
+
+def sign_out(user: User) -> None:
+    """Signing out ends the session everywhere: a copied cookie no longer works."""
+    user.end_sessions()
+    audit.record("signed out", actor_id=user.id)
+    db.session.commit()
 
 
 def create_user(

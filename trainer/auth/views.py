@@ -1,9 +1,10 @@
 """Register, confirm an email address, sign in and out, reset a forgotten password."""
 
+import time
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
 
 from trainer.extensions import limiter, login_manager
 
@@ -11,6 +12,27 @@ from . import bp, services
 from .forms import NewPasswordForm, RegisterForm, ResetRequestForm, SignInForm
 
 login_manager.user_loader(services.load_user)
+
+
+@user_logged_in.connect
+def start_session_clock(_app, user, **_extra) -> None:
+    """A signed-in session lasts SESSION_HOURS at most, and ends after SESSION_IDLE_MINUTES idle."""
+    session.permanent = True
+    session["signed_in_at"] = session["seen_at"] = int(time.time())
+
+
+@bp.before_app_request
+def end_expired_session() -> None:
+    if not current_user.is_authenticated:
+        return
+    now, config = int(time.time()), current_app.config
+    idle = now - session.get("seen_at", 0) > config["SESSION_IDLE_MINUTES"] * 60
+    too_long = now - session.get("signed_in_at", 0) > config["SESSION_HOURS"] * 3600
+    if idle or too_long:
+        logout_user()
+        flash("You were signed out to keep your account safe. Sign in again to carry on.", "info")
+    elif now - session["seen_at"] >= 60:  # the cookie is rewritten once a minute, not every time
+        session["seen_at"] = now
 
 
 def _login_limit() -> str:
@@ -49,6 +71,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    services.sign_out(current_user)
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("main.home"))

@@ -47,6 +47,8 @@ class User(UserMixin, db.Model):
     # Start of the learner's current CPD period, for frameworks counted from a personal date.
     cpd_cycle_start: Mapped[date | None]
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    # Part of the id kept in each signed-in session: raising it signs the person out everywhere.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
@@ -65,7 +67,18 @@ class User(UserMixin, db.Model):
     def has_role(self, role: str) -> bool:
         return role in self.role_names
 
+    def get_id(self) -> str:
+        """What a session remembers: the person and the version of their sessions."""
+        return f"{self.id}.{self.session_version or 1}"
+
+    def end_sessions(self) -> None:
+        """Sign the person out of every browser: sessions made before now stop working."""
+        self.session_version = (self.session_version or 1) + 1
+
     def set_password(self, password: str) -> None:
+        """A new password also ends every session made with the old one."""
+        if self.password_hash:
+            self.end_sessions()
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
