@@ -3,7 +3,7 @@
 from .audit import AuditEvent
 from .cpd import ACTIVITY_TYPES, Certificate, ExternalActivity, Reflection, ReminderSent
 from .learning import Answer, Attempt, CourseCompletion, DecisionRecord, ModuleRead
-from .people import ROLES, AccountToken, Organisation, RoleGrant, User
+from .people import ROLES, AccountToken, Organisation, Partnership, RoleGrant, Team, User
 
 __all__ = [
     "ACTIVITY_TYPES",
@@ -18,8 +18,10 @@ __all__ = [
     "ExternalActivity",
     "ModuleRead",
     "Organisation",
+    "Partnership",
     "Reflection",
     "ReminderSent",
     "RoleGrant",
+    "Team",
     "User",
 ]

@@ -21,13 +21,45 @@ ROLES: dict[str, str] = {
 }
 
 
+class Partnership(db.Model):
+    """A local safeguarding partnership: several organisations that train together."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisations: Mapped[list[Organisation]] = relationship(back_populates="partnership")
+
+
 class Organisation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    sector: Mapped[str] = mapped_column(String(40))
+    sector: Mapped[str] = mapped_column(String(40))  # its agency type, one of content SECTORS
+    partnership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partnership.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    partnership: Mapped[Partnership | None] = relationship(back_populates="organisations")
     members: Mapped[list[User]] = relationship(back_populates="organisation")
+    teams: Mapped[list[Team]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan"
+    )
+
+
+class Team(db.Model):
+    """A team inside one organisation, for reports and filters."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="teams")
+    members: Mapped[list[User]] = relationship(back_populates="team")
 
 
 class User(UserMixin, db.Model):
@@ -37,6 +69,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team.id", ondelete="SET NULL"), index=True
     )
     sector: Mapped[str] = mapped_column(String(40), default="other")
     job_role: Mapped[str] = mapped_column(String(200), default="")
@@ -52,6 +87,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
+    team: Mapped[Team | None] = relationship(back_populates="members")
     roles: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
