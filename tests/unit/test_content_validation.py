@@ -107,6 +107,7 @@ def problems_for(tmp_path, overlay: str) -> list[str]:
             "no_critical_choice",
             "quizzes/bruise-scenario.yaml: steps: case 'bruise-on-baby' has a risk of harm, so at least one choice must be marked 'critical: true'",
         ),
+        ("risk_of_harm_missing", "case_examples/bruise-on-baby.md: risk_of_harm: is required"),
         (
             "critical_without_reason",
             "quizzes/bruise-scenario.yaml: steps[1].choices[1].critical_reason: is required",

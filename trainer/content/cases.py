@@ -29,7 +29,7 @@ def parse_case(ctx: Context, doc: Doc, principles: Mapping[str, Principle]) -> C
         html=body.html,
         stages=body.toc,
         facilitator_notes_html=render_field(ctx, f, "facilitator_notes", required=False),
-        has_risk_of_harm=bool(f.boolean("risk_of_harm")),
+        has_risk_of_harm=bool(f.boolean("risk_of_harm", required=True)),
     )
     questions = {k for k, p in principles.items() if p.kind == "question"}
     rules = {k for k, p in principles.items() if p.kind == "principle"}
