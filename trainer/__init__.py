@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask, g, render_template
+from flask import Flask, g, request
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -123,17 +123,9 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_error_handlers(app: Flask) -> None:
-    from flask_wtf.csrf import CSRFError
+    from .errors import register_error_handlers
 
-    def page(template: str, status: int):
-        return render_template(template), status
-
-    app.register_error_handler(403, lambda e: page("errors/403.html", 403))
-    app.register_error_handler(404, lambda e: page("errors/404.html", 404))
-    app.register_error_handler(429, lambda e: page("errors/429.html", 429))
-    app.register_error_handler(500, lambda e: page("errors/500.html", 500))
-    # A form left open past its token's life is common and harmless: say what to do, not "400".
-    app.register_error_handler(CSRFError, lambda e: page("errors/csrf.html", 400))
+    register_error_handlers(app)
 
 
 def _register_security_headers(app: Flask) -> None:
@@ -153,7 +145,22 @@ def _register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config["ENV_NAME"] == "production":
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        if _is_private(response):
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def _is_private(response) -> bool:
+    """A page for one person, or any download: no browser or proxy may keep a copy."""
+    if request.endpoint == "static":
+        return False
+    user = g.get("_login_user")  # only if this request loaded it: no extra database read
+    signed_in = user is not None and user.is_authenticated
+    return signed_in or "attachment" in response.headers.get("Content-Disposition", "")
 
 
 def _register_commands(app: Flask) -> None:

@@ -30,8 +30,9 @@ ENVIRONMENT: dict[str, str] = {
     "TRAINER_SMTP_PASSWORD": "SMTP_PASSWORD",
     "TRAINER_SESSION_IDLE_MINUTES": "SESSION_IDLE_MINUTES",
     "TRAINER_SESSION_HOURS": "SESSION_HOURS",
+    "TRAINER_MAX_REQUEST_BYTES": "MAX_CONTENT_LENGTH",
 }
-WHOLE_NUMBERS = ("SESSION_IDLE_MINUTES", "SESSION_HOURS")
+WHOLE_NUMBERS = ("SESSION_IDLE_MINUTES", "SESSION_HOURS", "MAX_CONTENT_LENGTH")
 
 
 def _truthy(value: str) -> bool:
@@ -67,6 +68,7 @@ def load_config(instance_path: Path, overrides: Mapping | None = None) -> dict:
         "ACCOUNT_LINK_HOURS": 2,
         "SESSION_IDLE_MINUTES": 60,
         "SESSION_HOURS": 12,
+        "MAX_CONTENT_LENGTH": 1024 * 1024,  # a larger upload raises it on its own view
     }
     for variable, key in ENVIRONMENT.items():
         value = os.environ.get(variable)

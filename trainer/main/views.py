@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from trainer.database import is_reachable
 from trainer.extensions import current_catalogue, db
+from trainer.models import User
 from trainer.progress import continue_where_left_off, courses_for, progress_in
 
 from . import bp
@@ -28,7 +29,7 @@ def home():
 
 @bp.route("/healthz")
 def healthz():
-    database_ok = is_reachable(db.engine)
+    database_ok = is_reachable(db.engine, User.__table__)
     body = {
         "status": "ok" if database_ok else "degraded",
         "database": "reachable" if database_ok else "unreachable",
