@@ -61,6 +61,21 @@ def _register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only the proxies we run may say who the client is; a forged header from further
+        # out is ignored, so it cannot dodge the per-address limits.
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    if (
+        app.config["ENV_NAME"] == "production"
+        and app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    ):
+        logger.warning(
+            "rate-limit counters are kept in this process: with more than one worker, set "
+            "TRAINER_RATELIMIT_STORAGE_URL to a shared Redis so the limits hold"
+        )
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to see this page."

@@ -138,11 +138,17 @@ def revoke_certificate(code: str) -> None:
 @with_appcontext
 def serve(host: str, port: int) -> None:
     """Serve the site for local use (behind a proxy, run gunicorn instead: see the README)."""
-    from werkzeug.serving import run_simple
+    from werkzeug.serving import WSGIRequestHandler, run_simple
+
+    class Handler(WSGIRequestHandler):
+        def version_string(self) -> str:
+            return "Information Sharing Training"  # no server software or version to probe
 
     click.echo(f"Serving on http://{host}:{port}/ (press Ctrl+C to stop)")
     # Flask's app.run() refuses to start from inside its own CLI, so use Werkzeug directly.
-    run_simple(host, port, current_app._get_current_object(), threaded=True)
+    run_simple(
+        host, port, current_app._get_current_object(), threaded=True, request_handler=Handler
+    )
 
 
 def register(app: Flask) -> None:

@@ -31,6 +31,8 @@ ENVIRONMENT: dict[str, str] = {
     "TRAINER_SESSION_IDLE_MINUTES": "SESSION_IDLE_MINUTES",
     "TRAINER_SESSION_HOURS": "SESSION_HOURS",
     "TRAINER_MAX_REQUEST_BYTES": "MAX_CONTENT_LENGTH",
+    "TRAINER_ACCOUNT_LOGIN_RATE_LIMIT": "ACCOUNT_LOGIN_RATE_LIMIT",
+    "TRAINER_PROXY_COUNT": "PROXY_COUNT",
 }
 WHOLE_NUMBERS = ("SESSION_IDLE_MINUTES", "SESSION_HOURS", "MAX_CONTENT_LENGTH")
 
@@ -52,6 +54,8 @@ def load_config(instance_path: Path, overrides: Mapping | None = None) -> dict:
         "RATELIMIT_KEY_PREFIX": "trainer",
         "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
         "VERIFY_RATE_LIMIT": "30 per minute;300 per hour",
+        "ACCOUNT_LOGIN_RATE_LIMIT": "10 per 10 minutes",
+        "PROXY_COUNT": 0,  # how many proxies in front set X-Forwarded-For; 0 trusts none
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
@@ -85,6 +89,7 @@ def load_config(instance_path: Path, overrides: Mapping | None = None) -> dict:
         config.update(overrides)
     for key in WHOLE_NUMBERS:
         config[key] = _whole_number(key, config[key])
+    config["PROXY_COUNT"] = _whole_number("PROXY_COUNT", config["PROXY_COUNT"], minimum=0)
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["SESSION_HOURS"])
     if not config["SECRET_KEY"] and config["ENV_NAME"] != "production":
         config["SECRET_KEY"] = instance_secret_key(instance_path)
@@ -92,13 +97,13 @@ def load_config(instance_path: Path, overrides: Mapping | None = None) -> dict:
     return config
 
 
-def _whole_number(key: str, value) -> int:
+def _whole_number(key: str, value, minimum: int = 1) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        number = 0
-    if number < 1:
-        raise RuntimeError(f"{key} must be a whole number of 1 or more, got {value!r}")
+        number = minimum - 1
+    if number < minimum:
+        raise RuntimeError(f"{key} must be a whole number of {minimum} or more, got {value!r}")
     return number
 
 

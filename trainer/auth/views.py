@@ -39,6 +39,16 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_limit() -> str:
+    return current_app.config["ACCOUNT_LOGIN_RATE_LIMIT"]
+
+
+def _account_tried() -> str:
+    """The account a sign-in tries, however its address is written: tries from many
+    addresses against one account share one count."""
+    return "account:" + request.form.get("email", "").strip().lower()
+
+
 def _safe_next(target: str | None) -> str:
     """Only follow same-site paths after sign-in, never another host."""
     if (
@@ -53,6 +63,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"], key_func=_account_tried)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -84,8 +95,8 @@ def register():
     form.set_organisations(services.organisation_choices())
     if form.validate_on_submit():
         services.register(
-            form.name.data,
             form.email.data,
+            form.name.data,
             form.password.data,
             form.organisation.data,
             form.organisation_other.data,
