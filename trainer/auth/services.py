@@ -116,8 +116,8 @@ def organisation_choices() -> list[tuple[str, str]]:
 
 
 def register(
-    name: str,
     email: str,
+    name: str,
     password: str,
     organisation_id: str,
     organisation_other: str,

@@ -111,16 +111,16 @@ def _verify_limit() -> str:
 @bp.route("/verify/<code>.json")
 @limiter.limit(_verify_limit)
 def verify_json(code: str):
-    found = certificates.verify(code, date.today())
-    if found is None:
+    verification = certificates.verify(code, date.today())
+    if verification is None:
         return jsonify({"status": "unknown"}), 404
-    return jsonify(found.as_json())
+    return jsonify(verification.as_json())
 
 
 @bp.route("/verify/<code>")
 @limiter.limit(_verify_limit)
 def verify(code: str):
-    found = certificates.verify(code, date.today())
-    if found is None:
+    verification = certificates.verify(code, date.today())
+    if verification is None:
         return render_template("cpd/verify_unknown.html", code=code), 404
-    return render_template("cpd/verify.html", verification=found)
+    return render_template("cpd/verify.html", verification=verification)

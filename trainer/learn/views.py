@@ -29,12 +29,12 @@ def _progress(course):
 @bp.route("/courses/<course_id>")
 def course(course_id: str):
     catalogue = current_catalogue()
-    found = course_or_404(catalogue, course_id)
+    course = course_or_404(catalogue, course_id)
     return render_template(
         "learn/course.html",
-        course=found,
-        modules=catalogue.modules_of(found),
-        progress=_progress(found),
+        course=course,
+        modules=catalogue.modules_of(course),
+        progress=_progress(course),
         facilitator=sees_facilitator_notes(current_user),
     )
 
@@ -77,10 +77,10 @@ def cases():
 @bp.route("/cases/<case_id>")
 def case(case_id: str):
     catalogue = current_catalogue()
-    found = case_or_404(catalogue, case_id)
+    case = case_or_404(catalogue, case_id)
     return render_template(
         "learn/case.html",
-        case=found,
+        case=case,
         scenarios=scenarios_for_case(catalogue, case_id),
         facilitator=sees_facilitator_notes(current_user),
     )
