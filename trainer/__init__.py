@@ -96,6 +96,7 @@ def _load_content(app: Flask) -> None:
 def _register_templates(app: Flask) -> None:
     from . import filters
     from .content.model import RECORD_PARTS
+    from .web import error_summary
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -113,6 +114,7 @@ def _register_templates(app: Flask) -> None:
     filters.register(app)
 
     app.jinja_env.globals["record_parts"] = RECORD_PARTS
+    app.jinja_env.globals["error_summary"] = error_summary
 
     @app.context_processor
     def service() -> dict:

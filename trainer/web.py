@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import TypeVar
 
 from flask import Response, abort, current_app, has_request_context, request
+from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import DateField
+from wtforms import DateField, TextAreaField
 
 LOCAL_BASE_URL = "http://127.0.0.1:5000"
 
@@ -23,6 +25,42 @@ def external_url(endpoint: str, **values) -> str:
         request.host_url if has_request_context() else LOCAL_BASE_URL
     )
     return base.rstrip("/") + current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+# Control characters (a NUL breaks PostgreSQL; new lines forge email headers and CSV rows) and
+# the bidirectional overrides and isolates that make text display other than it reads.
+_HIDDEN = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_UNSAFE_ONE_LINE = re.compile(f"[{_HIDDEN}\t\n\r]")
+_UNSAFE_MULTI_LINE = re.compile(f"[{_HIDDEN}]")
+
+
+def has_hidden_characters(value: str, multiline: bool = False) -> bool:
+    """Whether text holds characters nobody types on purpose; tabs and new lines are allowed
+    only where the text may run over several lines."""
+    return bool((_UNSAFE_MULTI_LINE if multiline else _UNSAFE_ONE_LINE).search(value))
+
+
+HIDDEN_CHARACTERS_MESSAGE = (
+    "Remove the hidden characters (control characters or text-direction marks), then try again"
+)
+
+
+class Form(FlaskForm):
+    """Every form of the service: no text field accepts hidden characters."""
+
+    def validate(self, extra_validators=None) -> bool:
+        is_valid = super().validate(extra_validators)
+        for field in self:
+            multiline = isinstance(field, TextAreaField)
+            if isinstance(field.data, str) and has_hidden_characters(field.data, multiline):
+                field.errors = [*field.errors, f"{field.label.text}: {HIDDEN_CHARACTERS_MESSAGE}"]
+                is_valid = False
+        return is_valid
+
+
+def error_summary(errors: dict[str, str]) -> list[dict[str, str]]:
+    """The GOV.UK error summary's list: each message linked to the field with that id."""
+    return [{"text": message, "href": f"#{field_id}"} for field_id, message in errors.items()]
 
 
 def strip_text(value):

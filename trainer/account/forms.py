@@ -2,15 +2,14 @@
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSubmitInput
 from wtforms import PasswordField, RadioField, SubmitField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from trainer.web import DayField
+from trainer.web import DayField, Form
 
 
-class FrameworkForm(FlaskForm):
+class FrameworkForm(Form):
     framework = RadioField(
         "Which professional framework do you keep CPD for?",
         widget=GovRadioInput(),
@@ -34,7 +33,7 @@ class FrameworkForm(FlaskForm):
             raise ValidationError("The start of your period must be today or in the past")
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     password = PasswordField(
         "Your password",
         description="To make sure it is you.",

@@ -1,6 +1,5 @@
 """Forms for registering, signing in and resetting a password."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
     GovRadioInput,
@@ -12,7 +11,7 @@ from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitF
 from wtforms.validators import AnyOf, Email, EqualTo, InputRequired, Length, ValidationError
 
 from trainer.content import SECTORS
-from trainer.web import strip_text
+from trainer.web import Form, strip_text
 
 OTHER_ORGANISATION = "other"
 MIN_PASSWORD = 12
@@ -51,7 +50,7 @@ def new_password_field(label: str) -> PasswordField:
     )
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = email_field()
     password = PasswordField(
         "Password",
@@ -61,7 +60,7 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -123,12 +122,12 @@ class RegisterForm(FlaskForm):
             raise ValidationError("Enter the name of your organisation")
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = email_field()
     submit = SubmitField("Send me a reset link", widget=GovSubmitInput())
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = new_password_field("New password")
     confirm = PasswordField(
         "Confirm new password",

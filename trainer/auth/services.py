@@ -207,7 +207,7 @@ def _send_confirmation(user: User) -> None:
 
 
 def _email(user: User, subject: str, template: str, **values) -> None:
-    body = render_template(
-        template, name=user.name, hours=current_app.config["ACCOUNT_LINK_HOURS"], **values
-    )
+    """Account emails carry nothing a stranger typed: they may reach an address before its
+    owner has confirmed anything, so the name given at registration is left out."""
+    body = render_template(template, hours=current_app.config["ACCOUNT_LINK_HOURS"], **values)
     send_email(user.email, subject, body)

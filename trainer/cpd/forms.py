@@ -3,7 +3,6 @@
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
@@ -29,7 +28,7 @@ from wtforms.validators import (
 )
 
 from trainer.models import ACTIVITY_TYPES
-from trainer.web import DayField, strip_text
+from trainer.web import DayField, Form, strip_text
 
 
 class HoursField(DecimalField):
@@ -45,7 +44,7 @@ class HoursField(DecimalField):
             raise ValueError(f"{self.label.text} must be a number, like 1.5") from None
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(Form):
     title = StringField(
         "Title",
         widget=GovTextInput(),
@@ -116,7 +115,7 @@ class ActivityForm(FlaskForm):
         return int((hours * 60).to_integral_value(rounding=ROUND_HALF_UP))
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(Form):
     """The filter on the record page: a GET form, so no CSRF token."""
 
     class Meta:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from trainer.content import Catalogue
 from trainer.extensions import db
 from trainer.models import ExternalActivity, Reflection
-from trainer.web import found_or_404
+from trainer.web import HIDDEN_CHARACTERS_MESSAGE, found_or_404, has_hidden_characters
 
 from .record import Entry, entries_for
 
@@ -13,6 +13,15 @@ from .record import Entry, entries_for
 def entry_or_404(catalogue: Catalogue, user_id: int, key: str) -> Entry:
     """One of the learner's own entries; anyone else's is not found."""
     return found_or_404(next((e for e in entries_for(catalogue, user_id) if e.key == key), None))
+
+
+def reflection_problems(prompts, answers: dict[str, str]) -> dict[str, str]:
+    """What to fix in a reflection before it is saved, by prompt id."""
+    return {
+        p.id: HIDDEN_CHARACTERS_MESSAGE
+        for p in prompts
+        if has_hidden_characters(answers.get(p.id, ""), multiline=True)
+    }
 
 
 REFLECTION_LIMIT = 4000  # characters an answer keeps: a long paste cannot fill the database

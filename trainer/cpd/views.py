@@ -68,12 +68,17 @@ def reflection(key: str):
     catalogue = current_catalogue()
     entry = services.entry_or_404(catalogue, current_user.id, key)
     prompts = queries.prompts_for(queries.framework_of(catalogue, current_user))
+    answers, errors = dict(entry.reflection), {}
     if request.method == "POST":
         answers = {p.id: request.form.get(p.id, "") for p in prompts}
-        services.save_reflection(current_user.id, key, answers)
-        flash("Your reflection has been saved.", "success")
-        return redirect(url_for("cpd.record", _anchor=f"entry-{key}"))
-    return render_template("cpd/reflection.html", entry=entry, prompts=prompts)
+        errors = services.reflection_problems(prompts, answers)
+        if not errors:
+            services.save_reflection(current_user.id, key, answers)
+            flash("Your reflection has been saved.", "success")
+            return redirect(url_for("cpd.record", _anchor=f"entry-{key}"))
+    return render_template(
+        "cpd/reflection.html", entry=entry, prompts=prompts, answers=answers, errors=errors
+    )
 
 
 @bp.route("/cpd/activities/new", methods=["GET", "POST"])

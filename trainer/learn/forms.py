@@ -1,11 +1,10 @@
 """Forms for the learning area."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from trainer.web import strip_text
+from trainer.web import Form, strip_text
 
 
 def _record_field(label: str, hint: str, missing: str) -> TextAreaField:
@@ -21,7 +20,7 @@ def _record_field(label: str, hint: str, missing: str) -> TextAreaField:
     )
 
 
-class DecisionRecordForm(FlaskForm):
+class DecisionRecordForm(Form):
     decision = _record_field(
         "What did you decide?",
         "Whether you shared, shared part, or did not share — and what.",
