@@ -143,3 +143,35 @@ def test_reset_links_use_the_configured_base_url_not_the_request_host(client, ap
     make_user("learner", email="lena@example.org")
     client.post("/auth/reset", data={"email": "lena@example.org"}, headers={"Host": "evil.example"})
     assert "https://training.example.org/auth/reset/" in outbox(app)[-1].get_content()
+
+
+def test_registering_an_existing_address_does_the_same_work_as_a_new_one(client, monkeypatch):
+    """Same hashing and one email on both paths, so timing does not reveal an account."""
+    import trainer.auth.services
+    import trainer.models.people
+
+    hashes, emails = [], []
+    real_hash = trainer.models.people.generate_password_hash
+    for module in (trainer.auth.services, trainer.models.people):
+        monkeypatch.setattr(
+            module, "generate_password_hash", lambda p: hashes.append(p) or real_hash(p)
+        )
+    monkeypatch.setattr(trainer.auth.services, "send_email", lambda *a: emails.append(a[0]))
+    form = {
+        "name": "Nia New",
+        "email": "nia@example.org",
+        "password": "a long enough passphrase",
+        "confirm": "a long enough passphrase",
+        "organisation": "other",
+        "organisation_other": "Somewhere",
+        "sector": "health",
+        "job_role": "Nurse",
+    }
+    first = client.post("/auth/register", data=form).get_data(as_text=True)
+    work_for_new = (len(hashes), len(emails))
+    second = client.post("/auth/register", data=form).get_data(as_text=True)
+    assert work_for_new == (1, 1)
+    assert (len(hashes), len(emails)) == (2, 2)
+    assert emails == ["nia@example.org", "nia@example.org"]
+    nonce = re.compile(r'nonce="[^"]+"')
+    assert nonce.sub("", first) == nonce.sub("", second)  # the same page either way

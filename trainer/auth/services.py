@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app, render_template
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from trainer.extensions import db
@@ -124,29 +125,45 @@ def register(
     sector: str,
     job_role: str,
 ) -> None:
-    """Create a learner account awaiting email confirmation, or tell the owner of an existing one."""
+    """Create a learner account awaiting email confirmation, or tell the owner of an existing one.
+
+    Both paths hash the password and send one email, so their timing does not tell a
+    stranger whether the address has an account.
+    """
     existing = _find(email)
-    if existing:
-        _email(
-            existing,
-            "Your Information Sharing Training account",
-            "emails/already_registered.txt",
-            sign_in_url=external_url("auth.login"),
-            reset_url=external_url("auth.reset"),
+    if existing is None:
+        organisation = (
+            db.session.get(Organisation, int(organisation_id))
+            if organisation_id.isdigit()
+            else None
         )
-        audit.record("registration for existing account", actor_id=existing.id)
-        db.session.commit()
-        return
-    organisation = (
-        db.session.get(Organisation, int(organisation_id)) if organisation_id.isdigit() else None
+        try:
+            user = create_user(
+                email, name, password, ["learner"], organisation, sector, job_role, confirmed=False
+            )
+            user.organisation_other = "" if organisation else organisation_other
+            db.session.flush()
+        except (AccountError, IntegrityError):  # the same address registered at the same moment
+            db.session.rollback()
+            existing = _find(email)
+        else:
+            audit.record("registered", actor_id=user.id)
+            _send_confirmation(user)
+            db.session.commit()
+            return
+    generate_password_hash(password)  # the work the other path does: see the docstring
+    _tell_owner_of_existing_account(existing)
+
+
+def _tell_owner_of_existing_account(existing: User) -> None:
+    _email(
+        existing,
+        "Your Information Sharing Training account",
+        "emails/already_registered.txt",
+        sign_in_url=external_url("auth.login"),
+        reset_url=external_url("auth.reset"),
     )
-    user = create_user(
-        email, name, password, ["learner"], organisation, sector, job_role, confirmed=False
-    )
-    user.organisation_other = "" if organisation else organisation_other
-    db.session.flush()
-    audit.record("registered", actor_id=user.id)
-    _send_confirmation(user)
+    audit.record("registration for existing account", actor_id=existing.id)
     db.session.commit()
 
 
