@@ -151,8 +151,53 @@ def serve(host: str, port: int) -> None:
     )
 
 
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(file: Path) -> None:
+    """Copy the SQLite database to FILE while the site keeps running."""
+    from .backup import BackupError
+    from .backup import backup as copy
+
+    try:
+        size = copy(current_app.config["SQLALCHEMY_DATABASE_URI"], file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up to {file} ({size:,} bytes).")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Confirm: every change since the backup is lost.")
+@with_appcontext
+def restore(file: Path, yes: bool) -> None:
+    """Replace the SQLite database with the backup in FILE. Stop the site first."""
+    from .backup import BackupError
+    from .backup import restore as put_back
+
+    if not yes:
+        raise click.ClickException(
+            "Restoring replaces everything recorded since the backup: stop the site, then run "
+            "this again with --yes"
+        )
+    try:
+        put_back(current_app.config["SQLALCHEMY_DATABASE_URI"], file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored from {file}. Start the site again.")
+
+
 def register(app: Flask) -> None:
-    for command in (init_db, seed_demo, create_user, send_reminders, revoke_certificate, serve):
+    for command in (
+        init_db,
+        seed_demo,
+        create_user,
+        send_reminders,
+        revoke_certificate,
+        serve,
+        backup,
+        restore,
+    ):
         app.cli.add_command(command)
 
 
