@@ -7,6 +7,7 @@ fixture content, so one mistake is tested at a time.
 import shutil
 
 import pytest
+import yaml
 
 from tests.conftest import FIXTURES, VALID_CONTENT
 from trainer.content import ContentError, load_catalogue
@@ -150,3 +151,50 @@ def test_broken_fixture_folders_each_break_the_valid_content(tmp_path):
     """Guard for the fixtures themselves: every overlay really produces a problem."""
     for overlay in sorted(p.name for p in BROKEN.iterdir()):
         assert problems_for(tmp_path / overlay, overlay)
+
+
+def pooled_check(tmp_path, draw: int, outcomes: list[str]):
+    """The fixture's final check as a pool: one outcome per question, in order."""
+    folder = tmp_path / "content"
+    shutil.copytree(VALID_CONTENT, folder)
+    path = folder / "quizzes" / "basics-check.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["draw_per_outcome"] = draw
+    for question, outcome in zip(data["questions"], outcomes, strict=False):
+        question["outcome"] = outcome
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return folder
+
+
+def test_a_final_assessment_pool_names_an_outcome_for_every_question(tmp_path):
+    outcomes = ["why-share", "why-share", "how-to-decide", "how-to-decide"]
+    quiz = load_catalogue(pooled_check(tmp_path, 2, outcomes)).quizzes["basics-check"]
+    assert quiz.is_pool and quiz.draw_per_outcome == 2
+    assert [q.outcome for q in quiz.questions] == outcomes
+
+
+@pytest.mark.parametrize(
+    ("draw", "outcomes", "expected"),
+    [
+        (
+            1,
+            ["why-share", "why-share", "how-to-decide"],
+            "questions[3].outcome: every question of a pool",
+        ),
+        (
+            1,
+            ["why-share", "why-share", "how-to-decide", "nowhere"],
+            "questions[3].outcome: expected a module of the course this assessment completes",
+        ),
+        (
+            3,
+            ["why-share", "why-share", "how-to-decide", "how-to-decide"],
+            "questions: outcome 'how-to-decide' has 2 question(s); each draw needs 3",
+        ),
+    ],
+)
+def test_pool_mistakes_are_reported(tmp_path, draw, outcomes, expected):
+    with pytest.raises(ContentError) as caught:
+        load_catalogue(pooled_check(tmp_path, draw, outcomes))
+    problems = [str(p) for p in caught.value.problems]
+    assert any(p.startswith(f"quizzes/basics-check.yaml: {expected}") for p in problems), problems

@@ -60,6 +60,7 @@ def load_catalogue(root: Path | str, links: Mapping[str, str] | None = None) -> 
     catalogue = _parse(ctx, files)
     check_principle_modules(ctx, catalogue)
     check_critical_choices(ctx, catalogue)
+    check_pools(ctx, catalogue)
     if ctx.problems:
         raise ContentError(ctx.problems)
     return catalogue
@@ -177,3 +178,33 @@ def check_critical_choices(ctx: Context, catalogue: Catalogue) -> None:
                 f"case {case.id!r} has a risk of harm, so at least one choice must be "
                 "marked 'critical: true' with a 'critical_reason'",
             )
+
+
+def check_pools(ctx: Context, catalogue: Catalogue) -> None:
+    """A pool's outcomes are the modules of the courses it completes, each with enough questions
+    for every draw."""
+    for quiz in catalogue.quizzes.values():
+        if not quiz.is_pool:
+            continue
+        courses = [c for c in catalogue.courses.values() if quiz.id in c.completion_quizzes]
+        outcomes = {m for course in courses for m in course.module_ids}
+        file = f"{QUIZZES}/{quiz.id}.yaml"
+        if not courses:
+            ctx.report(file, "draw_per_outcome", "only a course's final assessment draws a pool")
+        for index, question in enumerate(quiz.questions):
+            if question.outcome and question.outcome not in outcomes:
+                ctx.report(
+                    file,
+                    f"questions[{index}].outcome",
+                    f"expected a module of the course this assessment completes, "
+                    f"got {question.outcome!r}",
+                )
+        for outcome in sorted(outcomes):
+            count = sum(q.outcome == outcome for q in quiz.questions)
+            if count < quiz.draw_per_outcome:
+                ctx.report(
+                    file,
+                    "questions",
+                    f"outcome {outcome!r} has {count} question(s); each draw needs "
+                    f"{quiz.draw_per_outcome}",
+                )

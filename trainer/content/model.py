@@ -142,6 +142,7 @@ class Question:
     answer: bool | None
     feedback_html: str
     rests_on: tuple[str, ...]
+    outcome: str = ""  # in a final assessment's pool: the module whose outcomes it tests
 
 
 # The parts of a decision record, in order, with the name each is shown under.
@@ -176,6 +177,12 @@ class Quiz:
     steps: tuple[Step, ...] = ()
     questions: tuple[Question, ...] = ()
     model_record: ModelRecord | None = None
+    draw_per_outcome: int = 0  # a final assessment's pool: questions drawn per outcome, or 0
+
+    @property
+    def is_pool(self) -> bool:
+        """Each attempt draws its questions from the pool, rather than asking them all."""
+        return self.draw_per_outcome > 0
 
     @property
     def start(self) -> Step:

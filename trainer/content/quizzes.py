@@ -18,7 +18,7 @@ QUESTION_TYPES = ("single", "multiple", "true_false", "ordering")
 COMMON_KEYS = ("id", "title", "kind", "pass_mark", "last_reviewed", "duration_minutes")
 KEYS_OF_KIND = {
     "scenario": (*COMMON_KEYS, "case_example", "steps", "model_record"),
-    "check": (*COMMON_KEYS, "questions"),
+    "check": (*COMMON_KEYS, "questions", "draw_per_outcome"),
 }
 
 
@@ -78,7 +78,15 @@ def _with_questions(
     ids = [q.id for q in questions if q.id]
     if len(set(ids)) != len(ids):
         f.error("questions", "two questions share an id")
-    return replace(quiz, questions=questions)
+    draw = f.integer("draw_per_outcome", 1, 20) if "draw_per_outcome" in f.data else 0
+    for index, question in enumerate(questions):
+        if bool(draw) != bool(question.outcome):
+            f.error(
+                f"questions[{index}].outcome",
+                "every question of a pool (a quiz with draw_per_outcome) names its outcome, "
+                "and only those do",
+            )
+    return replace(quiz, questions=questions, draw_per_outcome=draw)
 
 
 def parse_step(ctx: Context, f: Fields, principles: Mapping[str, Principle]) -> Step:
@@ -114,7 +122,7 @@ def parse_choice(ctx: Context, c: Fields, principles: Mapping[str, Principle]) -
 
 
 def parse_question(ctx: Context, f: Fields, principles: Mapping[str, Principle]) -> Question:
-    f.only("id", "type", "text", "options", "answer", "feedback", "rests_on")
+    f.only("id", "type", "text", "options", "answer", "feedback", "rests_on", "outcome")
     qtype = f.text("type")
     if qtype and qtype not in QUESTION_TYPES:
         f.error("type", f"expected one of {', '.join(QUESTION_TYPES)}, got {qtype!r}")
@@ -129,6 +137,7 @@ def parse_question(ctx: Context, f: Fields, principles: Mapping[str, Principle])
         answer=answer,
         feedback_html=render_field(ctx, f, "feedback"),
         rests_on=_rests_on(f, principles),
+        outcome=f.slug("outcome", required=False),
     )
 
 
