@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 from flask import current_app, render_template
 from sqlalchemy.exc import IntegrityError
@@ -20,8 +21,6 @@ from trainer.web import external_url
 
 from . import tokens
 
-# Checked when no account matches, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 CONFIRM = "confirm-email"
 RESET = "reset-password"
 
@@ -36,6 +35,13 @@ class SignIn:
     needs_confirmation: bool = False
 
 
+@cache
+def _dummy_hash() -> str:
+    """Checked when no account matches, so a wrong email costs as long as a wrong password.
+    Made on first use: hashing at import would slow every start and every worker."""
+    return generate_password_hash("not-a-real-password")
+
+
 def _find(email: str) -> User | None:
     return db.session.scalars(db.select(User).where(User.email == email.strip().lower())).first()
 
@@ -43,7 +49,7 @@ def _find(email: str) -> User | None:
 def authenticate(email: str, password: str) -> SignIn:
     user = _find(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         audit.record("sign-in failed")
         outcome = SignIn(None)
     elif not user.check_password(password) or not user.is_active:
