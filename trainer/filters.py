@@ -7,7 +7,7 @@ import hashlib
 from flask import Flask
 
 from .content import AGE_GROUPS, SECTORS
-from .formats import duration, hours, long_date, theme_label
+from .formats import duration, grouped_code, hours, long_date, theme_label
 
 
 def scrambled(items, seed: str) -> list:
@@ -25,3 +25,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda slug: SECTORS.get(slug, slug), "sector")
     app.add_template_filter(lambda slug: AGE_GROUPS.get(slug, slug), "age_group")
     app.add_template_filter(theme_label, "theme")
+    app.add_template_filter(grouped_code, "certificate_code")

@@ -1,10 +1,11 @@
-"""How dates and durations are written, everywhere: pages, emails, PDFs and spreadsheets.
+"""How dates, durations and certificate codes are written: pages, emails, PDFs, spreadsheets.
 
 Pure functions (no Flask), so the export writers can use them as well as templates.
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -44,3 +45,28 @@ def duration(minutes: int) -> str:
 def theme_label(slug: str) -> str:
     """A case example's theme for people: "multi-agency" -> "Multi agency"."""
     return slug.replace("-", " ").capitalize()
+
+
+# Certificate codes people can read out and type: no 0/O, 1/I/L or U/V pairs to confuse.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+CODE_LENGTH = 12  # 29**12, about 58 bits: unguessable behind the rate-limited check
+
+
+def new_certificate_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_certificate_code(typed: str) -> str:
+    """What someone typed, as stored: any case, spaces and hyphens ignored. Codes issued
+    before short codes (long, mixed case) are returned as typed, so they keep working."""
+    compact = "".join(typed.split()).replace("-", "").upper()
+    if len(compact) == CODE_LENGTH and all(c in CODE_ALPHABET for c in compact):
+        return compact
+    return typed.strip()
+
+
+def grouped_code(code: str) -> str:
+    """ABCD-EFGH-JKMN: a short code in groups of four, for reading; older codes unchanged."""
+    if len(code) != CODE_LENGTH:
+        return code
+    return "-".join(code[i : i + 4] for i in range(0, CODE_LENGTH, 4))

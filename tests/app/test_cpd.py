@@ -225,22 +225,50 @@ def test_csv_defuses_spreadsheet_formulas(client, learner):
     assert csv_rows(client)[0]["Title"].startswith("'=")
 
 
-def test_certificate_pdf_has_the_facts_and_the_verify_link(client, learner):
+def test_certificate_pdf_has_the_facts_a_typeable_code_and_the_verify_link(client, learner):
     complete_course(client)
     certificate = db.session.scalars(db.select(Certificate)).one()
     response = client.get("/cpd/certificates/basics.pdf")
     assert response.mimetype == "application/pdf"
     text = pdf_text(response.data)
+    grouped = "-".join(certificate.code[i : i + 4] for i in (0, 4, 8))
     for fact in (
         "Test Learner",
         "Sharing basics",
-        certificate.code,
-        certificate.content_version,
+        grouped,
         f"/verify/{certificate.code}",
         "0.67 hours (40 minutes)",
     ):
         assert fact in text
-    assert len(certificate.code) >= 20  # 120 bits of randomness, URL-safe
+    assert certificate.content_version not in text  # an internal version means nothing to people
+    assert len(certificate.code) == 12
+    assert not set(certificate.code) & set("01OIL")  # no look-alike characters
+
+
+def test_a_code_is_found_however_it_is_typed(client, learner):
+    complete_course(client)
+    code = db.session.scalars(db.select(Certificate.code)).one()
+    typed = f" {code[:4].lower()} {code[4:8]}-{code[8:].lower()} "
+    form = client.get("/verify", query_string={"code": typed})
+    assert form.status_code == 302
+    assert "Valid" in page_text(client, form.headers["Location"])
+    assert client.get(f"/verify/{code.lower()}.json").get_json()["status"] == "valid"
+
+
+def test_the_check_a_certificate_form_says_what_to_enter(client):
+    page = page_text(client, "/verify")
+    assert "Check a certificate" in page and "Certificate code" in page
+    assert "Enter the certificate code" not in page  # no error before anything is sent
+    assert "Enter the certificate code" in page_text(client, "/verify?code=")
+
+
+def test_codes_issued_before_short_codes_keep_working(client, learner):
+    complete_course(client)
+    certificate = db.session.scalars(db.select(Certificate)).one()
+    certificate.code = "Old_Style-Code_a1b2c3d4e5f6g7h8"
+    db.session.commit()
+    assert "Valid" in page_text(client, "/verify/Old_Style-Code_a1b2c3d4e5f6g7h8")
+    assert client.get("/verify/old_style-code_a1b2c3d4e5f6g7h8").status_code == 404
 
 
 def test_no_certificate_before_completion(client, learner):

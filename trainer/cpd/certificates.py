@@ -3,7 +3,6 @@ anyone with the code, and revoked."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -11,10 +10,9 @@ from trainer.content.model import Course
 from trainer.events import course_completed
 from trainer.exports.pdf import CertificateData, certificate_pdf
 from trainer.extensions import db
+from trainer.formats import grouped_code, new_certificate_code, normalise_certificate_code
 from trainer.models import Certificate, CourseCompletion, User
 from trainer.web import external_url, found_or_404
-
-CODE_BYTES = 15  # 120 bits of randomness: a code cannot be guessed
 
 
 @course_completed.connect
@@ -22,7 +20,7 @@ def issue_certificate(completion: CourseCompletion, course: Course) -> Certifica
     """Every course completion gets its certificate, in the same transaction."""
     certificate = Certificate(
         completion=completion,
-        code=secrets.token_urlsafe(CODE_BYTES),
+        code=new_certificate_code(),
         holder_name=db.session.get(User, completion.user_id).name,
         course_title=course.title,
         content_version=course.version,
@@ -56,8 +54,7 @@ def certificate_pdf_for(user_id: int, course_id: str, completion_id: int | None)
             completed_on=found.issued_at.date(),
             cpd_minutes=found.completion.cpd_minutes,
             refresher_due=found.expires_on,
-            content_version=found.content_version,
-            code=found.code,
+            code=grouped_code(found.code),
             verify_url=external_url("cpd.verify", code=found.code),
         )
     )
@@ -79,8 +76,14 @@ class Verification:
         }
 
 
-def verify(code: str, today: date) -> Verification | None:
-    certificate = db.session.scalars(db.select(Certificate).where(Certificate.code == code)).first()
+def find(typed_code: str) -> Certificate | None:
+    """The certificate with a code as someone typed it (any case, spaces or hyphens)."""
+    code = normalise_certificate_code(typed_code)
+    return db.session.scalars(db.select(Certificate).where(Certificate.code == code)).first()
+
+
+def verify(typed_code: str, today: date) -> Verification | None:
+    certificate = find(typed_code)
     if certificate is None:
         return None
     if certificate.revoked_at is not None:
@@ -92,8 +95,8 @@ def verify(code: str, today: date) -> Verification | None:
     return Verification(certificate, status)
 
 
-def revoke(code: str) -> bool:
-    certificate = db.session.scalars(db.select(Certificate).where(Certificate.code == code)).first()
+def revoke(typed_code: str) -> bool:
+    certificate = find(typed_code)
     if certificate is None:
         return False
     certificate.revoked_at = certificate.revoked_at or datetime.now(UTC)

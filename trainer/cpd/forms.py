@@ -142,3 +142,23 @@ class PeriodForm(Form):
             and field.data < self.start.data
         ):
             raise ValidationError("The end date must be the same as or after the start date")
+
+
+class CheckCertificateForm(Form):
+    """The public certificate check: a GET form anyone can bookmark, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    code = StringField(
+        "Certificate code",
+        description="It is on the certificate, for example 7KQM-X3PR-W9DZ. Capital or small "
+        "letters both work.",
+        widget=GovTextInput(),
+        filters=[strip_text],
+        validators=[
+            InputRequired(message="Enter the certificate code"),
+            Length(max=60, message="Certificate code must be 60 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Check certificate", widget=GovSubmitInput())

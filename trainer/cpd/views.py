@@ -20,7 +20,7 @@ from trainer.models import audit
 from trainer.web import download
 
 from . import bp, certificates, queries, services
-from .forms import ActivityForm, PeriodForm
+from .forms import ActivityForm, CheckCertificateForm, PeriodForm
 
 
 def _record():
@@ -111,6 +111,15 @@ def certificate(course_id: str):
 
 def _verify_limit() -> str:
     return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+@bp.route("/verify", methods=["GET"])
+@limiter.limit(_verify_limit)
+def check_certificate():
+    form = CheckCertificateForm(request.args)
+    if request.args and form.validate():
+        return redirect(url_for("cpd.verify", code=form.code.data))
+    return render_template("cpd/check.html", form=form)
 
 
 @bp.route("/verify/<code>.json")

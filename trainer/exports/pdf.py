@@ -69,7 +69,6 @@ class CertificateData:
     completed_on: date
     cpd_minutes: int
     refresher_due: date
-    content_version: str
     code: str
     verify_url: str
 
@@ -91,7 +90,6 @@ def certificate_pdf(data: CertificateData) -> bytes:
         ("Completed on", long_date(data.completed_on)),
         ("CPD time", f"{hours(data.cpd_minutes)} hours ({data.cpd_minutes} minutes)"),
         ("Refresher due", long_date(data.refresher_due)),
-        ("Course version", data.content_version),
         ("Verification code", data.code),
     ]
     for label, value in facts:
