@@ -129,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     from .account import bp as account_bp
     from .auth import bp as auth_bp
     from .cpd import bp as cpd_bp
+    from .facilitate import bp as facilitate_bp
     from .learn import bp as learn_bp
     from .main import bp as main_bp
 
@@ -137,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(cpd_bp)
+    app.register_blueprint(facilitate_bp)
 
 
 def _register_error_handlers(app: Flask) -> None:

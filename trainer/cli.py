@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
 from .content import ContentError, load_catalogue
 
@@ -110,14 +111,34 @@ def create_user(email, name, roles, organisation, password) -> None:
 )
 @with_appcontext
 def send_reminders(today) -> None:
-    """Email refresher reminders due today. Safe to run daily from cron."""
+    """Email refresher reminders and session reminders due today. Safe to run daily from cron."""
     from datetime import date
 
     from .cpd.reminders import send_reminders as send
     from .extensions import current_catalogue
+    from .facilitate.services import send_session_reminders
 
-    count = send(current_catalogue(), today.date() if today else date.today())
+    day = today.date() if today else date.today()
+    count = send(current_catalogue(), day)
     click.echo(f"Sent {count} refresher reminder{'' if count == 1 else 's'}.")
+    count = send_session_reminders(day)
+    click.echo(f"Sent {count} reminder{'' if count == 1 else 's'} of sessions tomorrow.")
+
+
+@click.command("purge")
+@with_appcontext
+def purge() -> None:
+    """Delete personal data past its retention period: guests of sessions that have ended."""
+    from .facilitate.services import purge_guests
+
+    days = current_app.config["GUEST_RETENTION_DAYS"]
+    try:
+        count = purge_guests(days)
+    except SQLAlchemyError as error:
+        raise click.ClickException(f"purge failed, nothing was deleted: {error}") from None
+    click.echo(
+        f"Deleted {count} guest{'' if count == 1 else 's'} of sessions that ended over {days} days ago."
+    )
 
 
 @click.command("revoke-certificate")
@@ -193,6 +214,7 @@ def register(app: Flask) -> None:
         seed_demo,
         create_user,
         send_reminders,
+        purge,
         revoke_certificate,
         serve,
         backup,

@@ -22,6 +22,8 @@ ENVIRONMENT: dict[str, str] = {
     "TRAINER_RATELIMIT_KEY_PREFIX": "RATELIMIT_KEY_PREFIX",
     "TRAINER_LOGIN_RATE_LIMIT": "LOGIN_RATE_LIMIT",
     "TRAINER_VERIFY_RATE_LIMIT": "VERIFY_RATE_LIMIT",
+    "TRAINER_JOIN_RATE_LIMIT": "JOIN_RATE_LIMIT",
+    "TRAINER_GUEST_RETENTION_DAYS": "GUEST_RETENTION_DAYS",
     "TRAINER_BASE_URL": "BASE_URL",
     "TRAINER_MAIL_FROM": "MAIL_FROM",
     "TRAINER_SMTP_HOST": "SMTP_HOST",
@@ -34,7 +36,12 @@ ENVIRONMENT: dict[str, str] = {
     "TRAINER_ACCOUNT_LOGIN_RATE_LIMIT": "ACCOUNT_LOGIN_RATE_LIMIT",
     "TRAINER_PROXY_COUNT": "PROXY_COUNT",
 }
-WHOLE_NUMBERS = ("SESSION_IDLE_MINUTES", "SESSION_HOURS", "MAX_CONTENT_LENGTH")
+WHOLE_NUMBERS = (
+    "SESSION_IDLE_MINUTES",
+    "SESSION_HOURS",
+    "MAX_CONTENT_LENGTH",
+    "GUEST_RETENTION_DAYS",
+)
 
 
 def _truthy(value: str) -> bool:
@@ -72,6 +79,9 @@ def load_config(instance_path: Path, overrides: Mapping | None = None) -> dict:
         "ACCOUNT_LINK_HOURS": 2,
         "SESSION_IDLE_MINUTES": 60,
         "SESSION_HOURS": 12,
+        # Wrong join codes per address; right ones are not counted, so a whole room can join.
+        "JOIN_RATE_LIMIT": "10 per minute;50 per hour",
+        "GUEST_RETENTION_DAYS": 30,
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # a larger upload raises it on its own view
     }
     for variable, key in ENVIRONMENT.items():

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from .auth.services import create_user
-from .extensions import db
-from .models import Organisation, User
+from .extensions import current_catalogue, db
+from .formats import LONDON
+from .models import Organisation, TrainingSession, User
 
 ORGANISATIONS = (
     ("Northbridge Children's Services", "childrens-social-care"),
@@ -77,6 +79,39 @@ def seed_demo(credentials_file: Path, password: str | None = None) -> list[DemoA
             user.set_password(wanted)
         accounts.append(DemoAccount(email, wanted, tuple(roles)))
     db.session.commit()
+    _demo_session(organisations)
     credentials_file.write_text("".join(f"{a.email} {a.password}\n" for a in accounts))
     credentials_file.chmod(0o600)
     return accounts
+
+
+DEMO_SESSION = "Multi-agency information sharing workshop"
+
+
+def _demo_session(organisations: list[Organisation]) -> None:
+    """A workshop next week run by the demo trainer, open to every demo organisation."""
+    if db.session.scalars(
+        db.select(TrainingSession).where(TrainingSession.title == DEMO_SESSION)
+    ).first():
+        return
+    catalogue = current_catalogue()
+    course = next(iter(catalogue.courses.values()))
+    cases = [q.case_example for q in catalogue.quizzes.values() if q.case_example][:2]
+    day = datetime.now(LONDON).date() + timedelta(days=7)
+    trainer = db.session.scalars(db.select(User).where(User.email == "trainer@example.org")).one()
+    db.session.add(
+        TrainingSession(
+            trainer_id=trainer.id,
+            title=DEMO_SESSION,
+            course_id=course.id,
+            module_ids=list(course.module_ids[:2]),
+            case_ids=cases,
+            starts_at=datetime.combine(day, time(9, 30), tzinfo=LONDON),
+            ends_at=datetime.combine(day, time(12, 30), tzinfo=LONDON),
+            venue="Northbridge Civic Centre, Room 2",
+            capacity=24,
+            organisations=organisations,
+            agencies=sorted({org.sector for org in organisations}),
+        )
+    )
+    db.session.commit()

@@ -13,11 +13,13 @@ from trainer.formats import london_date, long_date
 from trainer.models import (
     ACTIVITY_TYPES,
     Attempt,
+    Attendance,
     CourseCompletion,
     DecisionRecord,
     ExternalActivity,
     ModuleRead,
     Reflection,
+    TrainingSession,
 )
 
 from .periods import Period
@@ -74,7 +76,13 @@ def entries_for(catalogue: Catalogue, user_id: int) -> list[Entry]:
     }
     entries = [
         replace(entry, reflection=reflections.get(entry.key, {}))
-        for source in (_module_reads, _scenarios, _completions, _activities_elsewhere)
+        for source in (
+            _module_reads,
+            _scenarios,
+            _completions,
+            _sessions_attended,
+            _activities_elsewhere,
+        )
         for entry in source(catalogue, user_id)
     ]
     return sorted(entries, key=lambda e: (e.on, e.key), reverse=True)
@@ -155,6 +163,33 @@ def _completions(catalogue: Catalogue, user_id: int) -> Iterator[Entry]:
                 "cpd.certificate",
                 {"course_id": completion.course_id, "completion": completion.id},
             ),
+        )
+
+
+def _sessions_attended(catalogue: Catalogue, user_id: int) -> Iterator[Entry]:
+    """Each session the learner was marked present at: all of its time is participatory."""
+    attended = db.session.execute(
+        db.select(Attendance, TrainingSession)
+        .join(TrainingSession, Attendance.session_id == TrainingSession.id)
+        .where(Attendance.user_id == user_id, Attendance.is_present.is_(True))
+        .where(TrainingSession.cancelled_at.is_(None))
+    )
+    for attendance, session in attended:
+        course = catalogue.courses.get(session.course_id)
+        yield Entry(
+            key=f"session-{attendance.id}",
+            on=london_date(session.starts_at),
+            activity_type="facilitated-session",
+            title=f"Session attended: {session.title}",
+            context=course.title if course else "",
+            minutes=session.minutes,
+            participatory_minutes=session.minutes,
+            outcomes=tuple(
+                f"Case example discussed: {catalogue.cases[case_id].title}"
+                for case_id in session.case_ids
+                if case_id in catalogue.cases
+            ),
+            evidence=Evidence("Session", "facilitate.session", {"session_id": session.id}),
         )
 
 

@@ -1,0 +1,30 @@
+// Live sessions: follow the presenter by polling the session's state every 2 seconds.
+// Without this file the pages still work: participants reload, the presenter presses buttons.
+const POLL_MS = 2000;
+
+for (const root of document.querySelectorAll("[data-live-poll]")) {
+  const url = root.dataset.livePoll;
+  const version = Number(root.dataset.version);
+  const count = root.querySelector("#live-count");
+
+  const poll = async () => {
+    try {
+      // "no-cache" revalidates with the stored ETag: an unchanged state is a bodiless 304.
+      const response = await fetch(url, { cache: "no-cache", credentials: "same-origin" });
+      if (response.ok) {
+        const state = await response.json();
+        if (state.version !== version) {
+          window.location.reload();
+          return;
+        }
+        if (count && state.counts) {
+          count.textContent = String(state.counts.total);
+        }
+      }
+    } catch {
+      // A dropped connection on conference wifi: try again at the next tick.
+    }
+    window.setTimeout(poll, POLL_MS);
+  };
+  window.setTimeout(poll, POLL_MS);
+}
