@@ -4,8 +4,18 @@ from datetime import date
 
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSubmitInput
 from wtforms import PasswordField, RadioField, SubmitField
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import EqualTo, InputRequired, Optional, ValidationError
 
+from trainer.forms import (
+    ChoosesOrganisation,
+    email_field,
+    full_name_field,
+    job_role_field,
+    new_password_field,
+    organisation_field,
+    organisation_other_field,
+    sector_field,
+)
 from trainer.web import DayField, Form
 
 
@@ -33,14 +43,26 @@ class FrameworkForm(Form):
             raise ValidationError("The start of your period must be today or in the past")
 
 
-class DeleteAccountForm(Form):
-    password = PasswordField(
-        "Your password",
+class DetailsForm(ChoosesOrganisation, Form):
+    name = full_name_field()
+    organisation = organisation_field()
+    organisation_other = organisation_other_field()
+    sector = sector_field()
+    job_role = job_role_field()
+    submit = SubmitField("Save your details", widget=GovSubmitInput())
+
+
+def current_password_field() -> PasswordField:
+    return PasswordField(
+        "Your current password",
         description="To make sure it is you.",
         widget=GovPasswordInput(),
         validators=[InputRequired(message="Enter your current password")],
     )
-    submit = SubmitField("Delete my account", widget=GovSubmitInput())
+
+
+class ChecksPassword:
+    """For a form with a `password` field that must be the signed-in person's own."""
 
     def __init__(self, user, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -49,3 +71,30 @@ class DeleteAccountForm(Form):
     def validate_password(self, field) -> None:
         if not self.user.check_password(field.data):
             raise ValidationError("Enter your current password")
+
+
+class EmailForm(ChecksPassword, Form):
+    email = email_field(
+        "New email address", "We will send a link to it; the change is made when you open the link."
+    )
+    password = current_password_field()
+    submit = SubmitField("Send the link", widget=GovSubmitInput())
+
+
+class PasswordForm(ChecksPassword, Form):
+    password = current_password_field()
+    new_password = new_password_field("New password")
+    confirm = PasswordField(
+        "Confirm new password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message="Confirm your new password"),
+            EqualTo("new_password", message="Enter the same new password in both boxes"),
+        ],
+    )
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class DeleteAccountForm(ChecksPassword, Form):
+    password = current_password_field()
+    submit = SubmitField("Delete my account", widget=GovSubmitInput())

@@ -1,20 +1,24 @@
 """A person's own account: profile and CPD framework, their data, deleting the account."""
 
-from flask import flash, jsonify, redirect, render_template, url_for
-from flask_login import current_user, login_required, logout_user
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
 
-from trainer.extensions import current_catalogue, db
+from trainer.extensions import current_catalogue, db, login_manager
 from trainer.models import audit
+from trainer.models.people import organisation_choices
 from trainer.web import download
 
-from . import bp, services
-from .forms import DeleteAccountForm, FrameworkForm
+from . import bp, changes, queries, services
+from .forms import DeleteAccountForm, DetailsForm, EmailForm, FrameworkForm, PasswordForm
 
 
 @bp.before_request
-@login_required
-def require_sign_in() -> None:
-    """Every page here is about the person signed in."""
+def require_sign_in():
+    """Every page here is about the person signed in, except the link that confirms a new
+    email address, which may be opened in another browser."""
+    if not current_user.is_authenticated and request.endpoint != "account.confirm_email":
+        return login_manager.unauthorized()
+    return None
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -27,7 +31,9 @@ def profile():
         services.set_framework(current_user, form.framework.data, form.cycle_start.data)
         flash("Your CPD framework has been saved.", "success")
         return redirect(url_for("cpd.record"))
-    return render_template("account/profile.html", form=form)
+    return render_template(
+        "account/profile.html", form=form, details=queries.profile_rows(current_user)
+    )
 
 
 @bp.route("/account/data.json")
@@ -48,3 +54,47 @@ def delete():
         flash("Your account and everything in it have been deleted.", "success")
         return redirect(url_for("main.home"))
     return render_template("account/delete.html", form=form)
+
+
+@bp.route("/account/details", methods=["GET", "POST"])
+def details():
+    user = current_user._get_current_object()
+    form = DetailsForm(obj=user, organisation=str(user.organisation_id or "other"))
+    form.set_organisations(organisation_choices())
+    if form.validate_on_submit():
+        changes.update_details(user, form)
+        flash("Your details have been saved.", "success")
+        return redirect(url_for("account.profile"))
+    return render_template("account/details.html", form=form)
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+def email():
+    form = EmailForm(current_user)
+    if form.validate_on_submit():
+        changes.request_email_change(current_user, form.email.data)
+        return render_template("account/email_sent.html", email=form.email.data)
+    return render_template("account/email.html", form=form)
+
+
+@bp.route("/account/email/<token>")
+def confirm_email(token: str):
+    user = changes.confirm_email_change(token)
+    if user is None:
+        return render_template("account/email_link_expired.html"), 400
+    flash(f"Your email address is now {user.email}.", "success")
+    return redirect(url_for("account.profile" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def password():
+    form = PasswordForm(current_user)
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        changes.change_password(user, form.new_password.data)
+        login_user(user)  # this browser carries on; every other session has ended
+        flash(
+            "Your password has been changed. You have been signed out everywhere else.", "success"
+        )
+        return redirect(url_for("account.profile"))
+    return render_template("account/password.html", form=form)

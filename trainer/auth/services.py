@@ -117,11 +117,6 @@ def create_user(
     return user
 
 
-def organisation_choices() -> list[tuple[str, str]]:
-    organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name))
-    return [(str(org.id), org.name) for org in organisations]
-
-
 def register(
     email: str,
     name: str,

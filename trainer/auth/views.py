@@ -7,6 +7,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
 
 from trainer.extensions import limiter, login_manager
+from trainer.models.people import organisation_choices
 
 from . import bp, services
 from .forms import NewPasswordForm, RegisterForm, ResetRequestForm, SignInForm
@@ -92,7 +93,7 @@ def logout():
 @limiter.limit(_login_limit, methods=["POST"])
 def register():
     form = RegisterForm()
-    form.set_organisations(services.organisation_choices())
+    form.set_organisations(organisation_choices())
     if form.validate_on_submit():
         services.register(
             form.email.data,

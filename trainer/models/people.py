@@ -150,3 +150,11 @@ class AccountToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def organisation_choices() -> list[tuple[str, str]]:
+    """Every organisation, by name, as (id, name) pairs for a select box."""
+    found = db.session.execute(
+        db.select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    ).all()
+    return [(str(org_id), name) for org_id, name in found]
