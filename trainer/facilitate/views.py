@@ -131,12 +131,17 @@ def register(session_id: int):
     return render_template("facilitate/register.html", session=session, rows=rows, form=form)
 
 
+def _managed_page(session_id: int, name: str, build):
+    """A page about one session the person manages, built from the catalogue and the session."""
+    session = _managed(session_id)
+    view = build(current_catalogue(), session)
+    return render_template(f"facilitate/{name}.html", session=session, view=view)
+
+
 @bp.route("/sessions/<int:session_id>/summary")
 @login_required
 def summary(session_id: int):
-    session = _managed(session_id)
-    view = queries.summary_of(current_catalogue(), session)
-    return render_template("facilitate/summary.html", session=session, view=view)
+    return _managed_page(session_id, "summary", queries.summary_of)
 
 
 @bp.route("/sessions/<int:session_id>/<any(register, summary):what>.<any(csv, pdf):file_format>")
@@ -154,9 +159,7 @@ def export(session_id: int, what: str, file_format: str):
 @bp.route("/sessions/<int:session_id>/handouts")
 @login_required
 def handouts(session_id: int):
-    session = _managed(session_id)
-    view = queries.handouts_of(current_catalogue(), session)
-    return render_template("facilitate/handouts.html", session=session, view=view)
+    return _managed_page(session_id, "handouts", queries.handouts_of)
 
 
 @bp.route("/sessions/attendees")
