@@ -4,21 +4,31 @@ Shared by every area that shows or counts progress (home page, courses, CPD, rep
 
 A completion closes a cycle: what counts toward the next completion (a refresher) is what
 the learner does after it, so a retake never erases an earlier completion.
+
+Each write is exact under identical requests arriving together (a double click, a retry): the
+database keeps one read per module and one completion per course in each cycle, and the
+request that loses the race treats the fact as already recorded.
 """
 
 from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
 
 from trainer.content import Catalogue
 from trainer.content.model import Course, Module
 from trainer.events import course_completed
 from trainer.extensions import db
-from trainer.models import Attempt, CourseCompletion, ModuleRead
+from trainer.models import Attempt, CourseCompletion, ModuleRead, User
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+# How long after a completion the press that completed it still counts as the same press
+# when it arrives again (a double click, a retry) rather than as the refresher's first read.
+REPEAT_WINDOW = timedelta(minutes=1)
 
 
 def add_months(day: date, months: int) -> date:
@@ -40,17 +50,17 @@ def latest_completion(user_id: int, course_id: str) -> CourseCompletion | None:
     return db.session.scalars(
         db.select(CourseCompletion)
         .where(CourseCompletion.user_id == user_id, CourseCompletion.course_id == course_id)
-        .order_by(CourseCompletion.completed_at.desc())
+        .order_by(CourseCompletion.cycle.desc())
     ).first()
 
 
-def modules_read_since(user_id: int, course_id: str, since: datetime) -> set[str]:
+def modules_read_in(user_id: int, course_id: str, cycle: int) -> set[str]:
     return set(
         db.session.scalars(
             db.select(ModuleRead.module_id).where(
                 ModuleRead.user_id == user_id,
                 ModuleRead.course_id == course_id,
-                ModuleRead.read_at > since,
+                ModuleRead.cycle == cycle,
             )
         )
     )
@@ -74,6 +84,7 @@ def quizzes_passed_since(user_id: int, quiz_ids: tuple[str, ...], since: datetim
 @dataclass(frozen=True)
 class CourseProgress:
     course: Course
+    cycle: int  # how many times the learner had completed the course before
     modules_read: frozenset[str]
     quizzes_passed: frozenset[str]
     completion: CourseCompletion | None
@@ -100,12 +111,14 @@ class CourseProgress:
 
 def progress_in(catalogue: Catalogue, user_id: int, course: Course) -> CourseProgress:
     completion = latest_completion(user_id, course.id)
+    cycle = completion.cycle + 1 if completion else 0
     since = completion.completed_at if completion else EPOCH
-    read = modules_read_since(user_id, course.id, since)
+    read = modules_read_in(user_id, course.id, cycle)
     passed = quizzes_passed_since(user_id, course.completion_quizzes, since)
     unread = [m for m in course.module_ids if m not in read]
     return CourseProgress(
         course=course,
+        cycle=cycle,
         modules_read=frozenset(read),
         quizzes_passed=frozenset(passed),
         completion=completion,
@@ -114,32 +127,101 @@ def progress_in(catalogue: Catalogue, user_id: int, course: Course) -> CoursePro
 
 
 def mark_module_read(catalogue: Catalogue, user_id: int, course: Course, module: Module) -> None:
-    """Record a read once per cycle; complete the course if that was the last step."""
-    if module.id not in progress_in(catalogue, user_id, course).modules_read:
-        db.session.add(ModuleRead(user_id=user_id, course_id=course.id, module_id=module.id))
-        db.session.flush()
-    complete_if_ready(catalogue, user_id, course)
+    """Record a read once per cycle; complete the course if that was the last step.
+
+    The read and the completion it brings are committed together, so a request that finds
+    the read already recorded also finds the completion, if one was due.
+    """
+    progress = progress_in(catalogue, user_id, course)
+    now = datetime.now(UTC)
+    if module.id not in progress.modules_read:
+        if _repeats_completing_read(user_id, module.id, progress.completion, now):
+            return
+        if not _add_read(user_id, course.id, module.id, progress.cycle, now):
+            return
+    complete_if_ready(catalogue, user_id, course, at=now)
     db.session.commit()
 
 
-def complete_if_ready(catalogue: Catalogue, user_id: int, course: Course) -> None:
-    """Add a completion when every module is read and every named quiz passed in this cycle."""
+def _add_read(user_id: int, course_id: str, module_id: str, cycle: int, now: datetime) -> bool:
+    """Store the read; False when an identical request stored it first."""
+    db.session.add(
+        ModuleRead(
+            user_id=user_id, course_id=course_id, module_id=module_id, cycle=cycle, read_at=now
+        )
+    )
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Nothing else is written before the read, so rolling back loses nothing.
+        db.session.rollback()
+        return False
+    return True
+
+
+def _repeats_completing_read(
+    user_id: int, module_id: str, completion: CourseCompletion | None, now: datetime
+) -> bool:
+    """The press that completed the course, arriving again just after: not a refresher read.
+
+    A completion made by a module read carries that read's time (see complete_if_ready).
+    """
+    if completion is None or now - completion.completed_at > REPEAT_WINDOW:
+        return False
+    completing_read = db.session.scalar(
+        db.select(ModuleRead.id).where(
+            ModuleRead.user_id == user_id,
+            ModuleRead.course_id == completion.course_id,
+            ModuleRead.module_id == module_id,
+            ModuleRead.cycle == completion.cycle,
+            ModuleRead.read_at == completion.completed_at,
+        )
+    )
+    return completing_read is not None
+
+
+def complete_if_ready(
+    catalogue: Catalogue, user_id: int, course: Course, at: datetime | None = None
+) -> None:
+    """Add a completion when every module is read and every named quiz passed in this cycle.
+
+    It is dated `at`, the time of the step that completed the course, and runs inside the
+    caller's transaction: a completion that a simultaneous request made first is rolled back
+    to a savepoint, leaving the caller's own writes in place.
+    """
+    _hold_learner(user_id)
     progress = progress_in(catalogue, user_id, course)
-    if (
+    if not (
         set(course.module_ids) <= progress.modules_read
         and set(course.completion_quizzes) <= progress.quizzes_passed
     ):
-        now = datetime.now(UTC)
-        completion = CourseCompletion(
-            user_id=user_id,
-            course_id=course.id,
-            completed_at=now,
-            refresher_due=add_months(now.date(), course.validity_months),
-            cpd_minutes=course.cpd_minutes,
-        )
-        db.session.add(completion)
-        db.session.flush()
-        course_completed.send(completion, course=course)
+        return
+    completed_at = at or datetime.now(UTC)
+    completion = CourseCompletion(
+        user_id=user_id,
+        course_id=course.id,
+        cycle=progress.cycle,
+        completed_at=completed_at,
+        refresher_due=add_months(completed_at.date(), course.validity_months),
+        cpd_minutes=course.cpd_minutes,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(completion)
+            db.session.flush()
+            # The certificate is issued inside the savepoint: both are stored, or neither.
+            course_completed.send(completion, course=course)
+    except IntegrityError:
+        return  # completed already by a simultaneous request
+
+
+def _hold_learner(user_id: int) -> None:
+    """Lock the learner's row until commit (PostgreSQL; SQLite writes one at a time).
+
+    A module read and a quiz pass finishing together would otherwise each look for the
+    other's step before it is committed, and neither would complete the course.
+    """
+    db.session.execute(db.select(User.id).where(User.id == user_id).with_for_update(key_share=True))
 
 
 def courses_completed_by_quiz(catalogue: Catalogue, quiz_id: str) -> list[Course]:

@@ -21,9 +21,14 @@ ACTIVITY_TYPES: dict[str, str] = {
 
 
 class ExternalActivity(db.Model):
-    """CPD the learner did elsewhere and added by hand."""
+    """CPD the learner did elsewhere and added by hand.
+
+    `submit_token` is the one-time value of the form that added it: the same form sent twice
+    (a double click, a retry) adds one row. Rows added without one are not checked.
+    """
 
     __table_args__ = (
+        UniqueConstraint("user_id", "submit_token", name="external_activity_submitted_once"),
         CheckConstraint("minutes > 0", name="minutes_positive"),
         CheckConstraint(
             "participatory_minutes >= 0 AND participatory_minutes <= minutes",
@@ -40,6 +45,7 @@ class ExternalActivity(db.Model):
     minutes: Mapped[int]
     participatory_minutes: Mapped[int] = mapped_column(default=0)
     notes: Mapped[str] = mapped_column(Text, default="")
+    submit_token: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

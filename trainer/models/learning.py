@@ -3,13 +3,26 @@
 Facts are stored as they happened. An attempt keeps the content version it was taken
 against and its result as scored when it finished, so correcting a quiz later never
 rewrites anyone's history.
+
+Reads and completions belong to a cycle: how many times the person had completed the course
+before. The database holds one read of a module and one completion per cycle, so identical
+requests arriving together cannot store a fact twice.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.extensions import db
@@ -17,11 +30,30 @@ from trainer.extensions import db
 from .types import UTCDateTime, utcnow
 
 
+def cycle_under_way(context) -> int:
+    """Default cycle of a new row: one past the person's latest completion of the course."""
+    row = context.get_current_parameters()
+    completions = CourseCompletion.__table__.c
+    latest = context.connection.scalar(
+        select(func.max(completions.cycle)).where(
+            completions.user_id == row["user_id"], completions.course_id == row["course_id"]
+        )
+    )
+    return 0 if latest is None else latest + 1
+
+
 class ModuleRead(db.Model):
+    __table_args__ = (
+        UniqueConstraint(
+            "user_id", "course_id", "module_id", "cycle", name="module_read_once_per_cycle"
+        ),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     course_id: Mapped[str] = mapped_column(String(120))
     module_id: Mapped[str] = mapped_column(String(120))
+    cycle: Mapped[int] = mapped_column(default=cycle_under_way)
     read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -96,9 +128,14 @@ class DecisionRecord(db.Model):
 class CourseCompletion(db.Model):
     """A course completed: a retake adds another row and never erases the earlier one."""
 
+    __table_args__ = (
+        UniqueConstraint("user_id", "course_id", "cycle", name="course_completion_once_per_cycle"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     course_id: Mapped[str] = mapped_column(String(120))
+    cycle: Mapped[int] = mapped_column(default=cycle_under_way)
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     refresher_due: Mapped[date]
     cpd_minutes: Mapped[int]

@@ -1,0 +1,104 @@
+"""Learning facts are stored once, however many identical requests arrive at the same moment.
+
+Each race sends 20 requests through separate test clients signed in as the same person,
+released together by a barrier, as a double-clicking learner or a retrying proxy would.
+"""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+
+import pytest
+
+from tests.app.test_learning import RIGHT_CHECK, start
+from tests.conftest import make_user, sign_in
+from trainer.cpd.record import entries_for
+from trainer.extensions import current_catalogue, db
+from trainer.models import Certificate, CourseCompletion, ModuleRead
+
+RACERS = 20
+
+
+@pytest.fixture
+def learner(client, app):
+    user = make_user("learner", email="lena@example.org")
+    sign_in(client, "lena@example.org")
+    return user
+
+
+def racers(client, number: int) -> list:
+    """Separate test clients, each signed in as the client is."""
+    name = client.application.config["SESSION_COOKIE_NAME"]
+    cookie = client.get_cookie(name)
+    clients = [client.application.test_client() for _ in range(number)]
+    for racer in clients:
+        racer.set_cookie(name, cookie.value)
+    return clients
+
+
+def at_once(requests: list) -> list:
+    """Send the requests from as many threads, released together; their responses."""
+    barrier = threading.Barrier(len(requests), timeout=30)
+    db.session.commit()  # hold no transaction open while the racers write
+
+    def send(request):
+        barrier.wait()
+        return request()
+
+    with ThreadPoolExecutor(len(requests)) as pool:
+        return list(pool.map(send, requests))
+
+
+def race(client, url: str, data: dict | None = None) -> list:
+    """POST the same form RACERS times at once."""
+    return at_once([partial(r.post, url, data=data or {}) for r in racers(client, RACERS)])
+
+
+def count(model) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(model))
+
+
+def cpd_minutes(user_id: int) -> int:
+    return sum(entry.minutes for entry in entries_for(current_catalogue(), user_id))
+
+
+def test_twenty_presses_of_mark_as_read_at_once_record_one_read(client, learner):
+    responses = race(client, "/courses/basics/why-share/complete")
+    assert {r.status_code for r in responses} == {302}
+    assert count(ModuleRead) == 1
+
+
+def test_racing_the_last_module_completes_the_course_once(client, learner):
+    client.post(start(client, "basics-check"), data=RIGHT_CHECK)
+    client.post("/courses/basics/why-share/complete")
+    responses = race(client, "/courses/basics/how-to-decide/complete")
+    assert {r.status_code for r in responses} == {302}
+    assert count(ModuleRead) == 2
+    assert count(CourseCompletion) == 1
+    assert count(Certificate) == 1
+    assert cpd_minutes(learner.id) == current_catalogue().courses["basics"].cpd_minutes
+
+
+def test_a_last_read_and_a_quiz_pass_at_once_complete_the_course_once(client, learner):
+    client.post("/courses/basics/why-share/complete")
+    url = start(client, "basics-check")
+    reader, quiz_taker = racers(client, 2)
+    at_once(
+        [
+            partial(reader.post, "/courses/basics/how-to-decide/complete"),
+            partial(quiz_taker.post, url, data=RIGHT_CHECK),
+        ]
+    )
+    assert count(CourseCompletion) == 1
+    assert count(Certificate) == 1
+
+
+def test_pressing_the_last_module_again_just_after_completing_starts_no_refresher(client, learner):
+    client.post(start(client, "basics-check"), data=RIGHT_CHECK)
+    client.post("/courses/basics/why-share/complete")
+    client.post("/courses/basics/how-to-decide/complete")
+    response = client.post("/courses/basics/how-to-decide/complete")
+    assert response.status_code == 302
+    assert count(ModuleRead) == 2
+    assert count(CourseCompletion) == 1
+    assert cpd_minutes(learner.id) == 40
