@@ -7,7 +7,7 @@ BUILD := trainer/static/build
 ASSETS := $(BUILD)/app.css $(BUILD)/govuk-frontend.min.js $(BUILD)/assets/manifest.json $(BUILD)/fonts/DejaVuSans.ttf
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test ci lint format assets db test-postgres test-browser chromium clean
+.PHONY: run test ci lint format lock assets db test-postgres test-browser chromium clean
 
 run: $(STAMP) assets db
 	$(BIN)/trainer serve
@@ -26,11 +26,17 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-$(STAMP): pyproject.toml
+# Dependencies come from the lock, pinned with hashes; `make lock` writes it from pyproject.toml.
+$(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --no-header -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 --no-header -o requirements-dev.lock
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
