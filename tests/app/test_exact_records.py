@@ -9,12 +9,14 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import pytest
+from bs4 import BeautifulSoup
 
+from tests.app.test_cpd import add_activity
 from tests.app.test_learning import RIGHT_CHECK, start
 from tests.conftest import make_user, sign_in
 from trainer.cpd.record import entries_for
 from trainer.extensions import current_catalogue, db
-from trainer.models import Certificate, CourseCompletion, ModuleRead
+from trainer.models import Certificate, CourseCompletion, ExternalActivity, ModuleRead
 
 RACERS = 20
 
@@ -102,3 +104,41 @@ def test_pressing_the_last_module_again_just_after_completing_starts_no_refreshe
     assert count(ModuleRead) == 2
     assert count(CourseCompletion) == 1
     assert cpd_minutes(learner.id) == 40
+
+
+def activity_form(client) -> dict:
+    """The values a learner would send, with the one-time token of the form as rendered."""
+    page = BeautifulSoup(client.get("/cpd/activities/new").get_data(as_text=True), "html.parser")
+    token = page.select_one("input[name=submit_token]")
+    assert token is not None, "the form carries a one-time submit token"
+    return {
+        "submit_token": token["value"],
+        "title": "Multi-agency MARAC workshop",
+        "activity_type": "facilitated-session",
+        "done_on": ["3", "11", "2026"],
+        "hours": "2",
+        "participatory_hours": "1.5",
+    }
+
+
+def test_twenty_posts_of_one_activity_form_at_once_add_one_activity(client, learner):
+    responses = race(client, "/cpd/activities/new", activity_form(client))
+    assert {(r.status_code, r.headers["Location"]) for r in responses} == {(302, "/cpd/")}
+    assert count(ExternalActivity) == 1
+
+
+def test_posting_an_activity_form_again_after_success_adds_nothing(client, learner):
+    form = activity_form(client)
+    first = client.post("/cpd/activities/new", data=form)
+    again = client.post("/cpd/activities/new", data=form, follow_redirects=True)
+    assert first.status_code == 302
+    assert again.status_code == 200 and again.request.path == "/cpd/"
+    assert "There is a problem" not in again.get_data(as_text=True)
+    assert count(ExternalActivity) == 1
+
+
+def test_each_form_rendered_adds_its_own_activity(client, learner):
+    client.post("/cpd/activities/new", data=activity_form(client))
+    client.post("/cpd/activities/new", data=activity_form(client))
+    add_activity(client)  # a form sent without its token still adds what it says
+    assert count(ExternalActivity) == 3

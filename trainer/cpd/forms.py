@@ -1,5 +1,6 @@
 """Forms for the CPD record."""
 
+import secrets
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -12,6 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     DecimalField,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -44,7 +46,20 @@ class HoursField(DecimalField):
             raise ValueError(f"{self.label.text} must be a number, like 1.5") from None
 
 
+def new_submit_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
 class ActivityForm(Form):
+    # Made when the form is shown and kept with the activity it adds: the same form sent
+    # twice (a double click, a retry, the back button) adds one activity.
+    submit_token = HiddenField(
+        default=new_submit_token,
+        validators=[
+            Optional(),
+            Length(max=64, message="Add the activity again from a new form"),
+        ],
+    )
     title = StringField(
         "Title",
         widget=GovTextInput(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+
 from trainer.content import Catalogue
 from trainer.extensions import db
 from trainer.models import ExternalActivity, Reflection
@@ -40,8 +42,24 @@ def save_reflection(user_id: int, key: str, answers: dict[str, str]) -> None:
     db.session.commit()
 
 
-def add_activity(user_id: int, **values) -> ExternalActivity:
-    activity = ExternalActivity(user_id=user_id, **values)
+def add_activity(user_id: int, submit_token: str | None = None, **values) -> ExternalActivity:
+    """Add an activity once per form sent: the same form again returns the one it added."""
+    activity = ExternalActivity(user_id=user_id, submit_token=submit_token or None, **values)
     db.session.add(activity)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        added = _added_with(user_id, submit_token) if submit_token else None
+        if added is None:
+            raise
+        return added
     return activity
+
+
+def _added_with(user_id: int, submit_token: str) -> ExternalActivity | None:
+    return db.session.scalars(
+        db.select(ExternalActivity).where(
+            ExternalActivity.user_id == user_id, ExternalActivity.submit_token == submit_token
+        )
+    ).first()

@@ -88,6 +88,7 @@ def add_activity():
     if form.validate_on_submit():
         services.add_activity(
             current_user.id,
+            submit_token=form.submit_token.data,
             title=form.title.data,
             provider=form.provider.data,
             activity_type=form.activity_type.data,
