@@ -127,17 +127,21 @@ def _register_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .account import bp as account_bp
+    from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .cpd import bp as cpd_bp
     from .facilitate import bp as facilitate_bp
     from .learn import bp as learn_bp
     from .main import bp as main_bp
+    from .reports import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(cpd_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(facilitate_bp)
 
 

@@ -208,6 +208,87 @@ def restore(file: Path, yes: bool) -> None:
     click.echo(f"Restored from {file}. Start the site again.")
 
 
+@click.command("export-report")
+@click.option("--format", "file_format", type=click.Choice(["csv", "xlsx", "pdf"]), required=True)
+@click.option(
+    "--as",
+    "email",
+    required=True,
+    help="Email of the lead or administrator whose organisations to report on.",
+)
+@click.option("--course", default="", help="Course id, e.g. essentials (default: all).")
+@click.option("--org", type=int, help="Organisation id (default: all the person leads).")
+@click.option("--agency", default="", help="Agency type, e.g. health.")
+@click.option("--team", type=int, help="Team id.")
+@click.option("--job-role", default="")
+@click.option(
+    "--from",
+    "date_from",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Completed on or after (YYYY-MM-DD).",
+)
+@click.option(
+    "--to",
+    "date_to",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Completed on or before (YYYY-MM-DD).",
+)
+@click.option("--status", type=click.Choice(["completed", "in-progress", "not-started", "overdue"]))
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("wb"),
+    required=True,
+    help="File to write; - for standard output.",
+)
+@with_appcontext
+def export_report(
+    file_format, email, course, org, agency, team, job_role, date_from, date_to, status, output
+) -> None:
+    """Write the completion report, as the reports page would, for scheduled reporting."""
+    from .extensions import current_catalogue
+    from .reports.queries import Filters
+    from .reports.services import ReportError, export_to_file
+
+    filters = Filters(
+        course=course,
+        org=org,
+        agency=agency,
+        team=team,
+        job_role=job_role,
+        date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None,
+        status=status or "",
+    )
+    try:
+        export_to_file(email, file_format, filters, current_catalogue(), output)
+    except ReportError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Report written to {output.name}.", err=True)
+
+
+@click.command("import-users")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as", "email", required=True, help="Email of the administrator doing the import.")
+@with_appcontext
+def import_users(file: Path, email: str) -> None:
+    """Add the people in a CSV (name, email, organisation, team, job role, roles) and invite
+    them to set a password. Any problem in the file and no one is added."""
+    from .admin.imports import import_file
+
+    try:
+        added, checked = import_file(email, file.read_bytes(), file.name)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    if checked.problem or checked.errors:
+        for line, message in checked.errors:
+            click.echo(f"line {line}: {message}", err=True)
+        raise click.ClickException(
+            checked.problem or "no one was added: correct the lines above and run it again"
+        )
+    click.echo(f"Added {added} {'person' if added == 1 else 'people'} and sent invitations.")
+
+
 def register(app: Flask) -> None:
     for command in (
         init_db,
@@ -219,6 +300,8 @@ def register(app: Flask) -> None:
         serve,
         backup,
         restore,
+        export_report,
+        import_users,
     ):
         app.cli.add_command(command)
 

@@ -10,3 +10,7 @@ _signals = Namespace()
 
 # Sent with the new CourseCompletion (flushed, not yet committed) and course=the Course.
 course_completed = _signals.signal("course-completed")
+
+# Sent with the User about to be deleted, before the delete is flushed: a receiver keeps what
+# must outlive the account without naming the person (reports keep anonymous completions).
+account_deleting = _signals.signal("account-deleting")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from trainer.content.model import RECORD_PARTS
+from trainer.events import account_deleting
 from trainer.extensions import db
 from trainer.models import (
     Attempt,
@@ -103,8 +104,12 @@ def _activity(activity: ExternalActivity) -> dict:
 
 
 def delete_account(user: User) -> None:
-    """Erase the person and everything that hangs off them (the database cascades)."""
+    """Erase the person and everything that hangs off them (the database cascades).
+
+    Receivers of account_deleting first keep what must outlive the account, unnamed.
+    """
     audit.record("account deleted", user_id=user.id)
+    account_deleting.send(user)
     db.session.delete(user)
     db.session.commit()
 

@@ -4,6 +4,7 @@ from .audit import AuditEvent
 from .cpd import ACTIVITY_TYPES, Certificate, ExternalActivity, Reflection, ReminderSent
 from .learning import Answer, Attempt, CourseCompletion, DecisionRecord, ModuleRead
 from .people import ROLES, AccountToken, Organisation, Partnership, RoleGrant, Team, User
+from .reports import AnonymousCompletion, ImportBatch, LeadScope
 from .sessions import (
     LIVE_PHASES,
     Attendance,
@@ -20,6 +21,7 @@ __all__ = [
     "LIVE_PHASES",
     "ROLES",
     "AccountToken",
+    "AnonymousCompletion",
     "Answer",
     "Attempt",
     "Attendance",
@@ -30,6 +32,8 @@ __all__ = [
     "CourseCompletion",
     "DecisionRecord",
     "ExternalActivity",
+    "ImportBatch",
+    "LeadScope",
     "ModuleRead",
     "Organisation",
     "Participant",

@@ -1,0 +1,210 @@
+"""Forms for administrators: organisations, partnerships, teams, people, imports, certificates."""
+
+from __future__ import annotations
+
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovFileInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from trainer.content import SECTORS
+from trainer.models import ROLES
+from trainer.web import DayField, Form, strip_text
+
+
+def name_field(label: str, what: str) -> StringField:
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        filters=[strip_text],
+        validators=[
+            InputRequired(message=f"Enter the name of the {what}"),
+            Length(max=200, message=f"{label} must be 200 characters or fewer"),
+        ],
+    )
+
+
+def select_field(label: str, message: str, **kwargs) -> SelectField:
+    return SelectField(
+        label,
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[InputRequired(message=message)],
+        **kwargs,
+    )
+
+
+class Checkboxes(SelectMultipleField):
+    def __init__(self, label: str, **kwargs) -> None:
+        super().__init__(label, widget=GovCheckboxesInput(), validate_choice=False, **kwargs)
+
+
+def _choice_is_known(field) -> None:
+    if field.data not in {value for value, _label in field.choices}:
+        raise ValidationError(field.validators[0].message)
+
+
+class ChoiceForm(Form):
+    """A form with one select of organisations, filled when it is made."""
+
+    def fill(self, choices: list[tuple[str, str]]):
+        self.choice.choices = [("", "Select an organisation"), *choices]
+        return self
+
+    def validate_choice(self, field) -> None:
+        _choice_is_known(field)
+
+
+class OrganisationForm(Form):
+    name = name_field("Name", "organisation")
+    sector = select_field(
+        "Agency type", "Select the agency type", choices=[("", "Select"), *SECTORS.items()]
+    )
+    partnership = SelectField("Partnership", widget=GovSelect(), validate_choice=False)
+    submit = SubmitField("Save organisation", widget=GovSubmitInput())
+
+    def validate_sector(self, field) -> None:
+        if field.data not in SECTORS:
+            raise ValidationError("Select the agency type")
+
+
+class PartnershipForm(Form):
+    name = name_field("Name", "partnership")
+    submit = SubmitField("Add partnership", widget=GovSubmitInput())
+
+
+class TeamForm(Form):
+    name = name_field("Team name", "team")
+    submit = SubmitField("Add team", widget=GovSubmitInput())
+
+
+class MergeForm(ChoiceForm):
+    choice = select_field(
+        "Merge into",
+        "Select the organisation to keep",
+        description="Everyone, every team and every lead's access moves there; this organisation is then removed.",
+    )
+    submit = SubmitField("Merge organisations", widget=GovSubmitInput())
+
+
+class LinkForm(ChoiceForm):
+    choice = select_field("Link to", "Select the organisation to link them to")
+    submit = SubmitField("Link", widget=GovSubmitInput())
+
+
+class PersonForm(Form):
+    organisation = SelectField("Organisation", widget=GovSelect(), validate_choice=False)
+    team = SelectField(
+        "Team",
+        widget=GovSelect(),
+        validate_choice=False,
+        description="Teams of the organisation chosen above.",
+    )
+    job_role = StringField(
+        "Job role",
+        widget=GovTextInput(),
+        filters=[strip_text],
+        validators=[Length(max=200, message="Job role must be 200 characters or fewer")],
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class RolesForm(Form):
+    roles = Checkboxes("Roles", choices=list(ROLES.items()))
+    organisations_led = Checkboxes(
+        "Organisations they lead", description="Only for workforce leads. Their own is included."
+    )
+    partnerships_led = Checkboxes(
+        "Partnerships they lead", description="A partnership lead sees all its organisations."
+    )
+    submit = SubmitField("Save roles", widget=GovSubmitInput())
+
+    def validate_roles(self, field) -> None:
+        if not field.data:
+            raise ValidationError("Select at least one role")
+        if set(field.data) - set(ROLES):
+            raise ValidationError("Select roles from the list")
+
+
+class ConfirmForm(Form):
+    """A button that needs nothing but the person's say-so (and a CSRF token)."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class UploadForm(Form):
+    file = FileField(
+        "CSV file",
+        widget=GovFileInput(),
+        description="Columns: name, email, organisation, team, job role, roles. Save it as CSV UTF-8.",
+    )
+    submit = SubmitField("Upload and check", widget=GovSubmitInput())
+
+    def validate_file(self, field) -> None:
+        if not field.data or not getattr(field.data, "filename", ""):
+            raise ValidationError("Select a CSV file")
+
+
+class ReasonForm(Form):
+    reason = TextAreaField(
+        "Reason",
+        widget=GovTextArea(),
+        filters=[strip_text],
+        description="Kept in the audit log.",
+        validators=[
+            InputRequired(message="Enter the reason"),
+            Length(max=500, message="Reason must be 500 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class CertificateSearchForm(Form):
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Verification code or email address",
+        widget=GovTextInput(),
+        filters=[strip_text],
+        validators=[Length(max=254, message="Search must be 254 characters or fewer")],
+    )
+
+
+class PeopleSearchForm(Form):
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Name or email address",
+        widget=GovTextInput(),
+        filters=[strip_text],
+        validators=[Length(max=254, message="Search must be 254 characters or fewer")],
+    )
+    org = SelectField("Organisation", widget=GovSelect(), validate_choice=False)
+
+
+class AuditFilterForm(Form):
+    class Meta:
+        csrf = False
+
+    action = SelectField("What happened", widget=GovSelect(), validate_choice=False)
+    actor = StringField(
+        "Who (email address)",
+        widget=GovTextInput(),
+        filters=[strip_text],
+        validators=[Length(max=254, message="Email address must be 254 characters or fewer")],
+    )
+    day_from = DayField("From", description="For example, 1 4 2026", validators=[Optional()])
+    day_to = DayField("To", description="For example, 30 4 2026", validators=[Optional()])
+
+    def validate_day_to(self, field) -> None:
+        if field.data and self.day_from.data and field.data < self.day_from.data:
+            raise ValidationError("To must be the same as or after from")
