@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from trainer.content import Catalogue
 from trainer.content.model import Course, Module
+from trainer.credit import course_minutes, ledger_for
 from trainer.events import course_completed
 from trainer.extensions import db
 from trainer.models import Attempt, CourseCompletion, ModuleRead, User
@@ -203,7 +204,9 @@ def complete_if_ready(
         cycle=progress.cycle,
         completed_at=completed_at,
         refresher_due=add_months(completed_at.date(), course.validity_months),
-        cpd_minutes=course.cpd_minutes,
+        cpd_minutes=course_minutes(
+            catalogue, ledger_for(user_id), course, progress.cycle, progress.modules_read
+        ),
     )
     try:
         with db.session.begin_nested():

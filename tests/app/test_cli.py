@@ -12,7 +12,7 @@ def test_check_content_prints_a_one_line_summary():
     result = CliRunner().invoke(main, ["check-content", "--content-dir", str(VALID_CONTENT)])
     assert result.exit_code == 0
     assert result.output == (
-        "Content OK: 1 course, 2 modules, 1 case example, 2 quizzes, 2 glossary terms\n"
+        "Content OK: 1 course, 2 modules, 1 case example, 3 quizzes, 2 glossary terms\n"
     )
 
 

@@ -48,7 +48,9 @@ def csv_rows(client, url: str = "/cpd/record.csv") -> list[dict]:
 
 
 def complete_course(client) -> None:
+    """Both modules read, the first module's knowledge check passed, then the final."""
     client.post("/courses/basics/why-share/complete")
+    client.post(start(client, "why-share-check"), data={"q-protects": "true"})
     client.post("/courses/basics/how-to-decide/complete")
     client.post(start(client, "basics-check"), data=RIGHT_CHECK)
 
@@ -74,8 +76,10 @@ def test_record_fills_itself_from_modules_scenarios_and_completions(client, lear
     assert "Why share" in text and "How to decide" in text
     assert "Scenario: a bruise on a baby" in text
     assert "Completed: Sharing basics" in text
-    # 15 + 25 minutes of modules, 20 for the scenario, and the course's 40 minus its modules: 0
-    assert "CPD time 1.00 hours (60 minutes)" in text
+    # 15 for the module whose check was passed, none yet for the other, 20 for the scenario,
+    # and the course's 40 minus its modules' 40 for the final assessment: 0
+    assert "CPD time 0.58 hours (35 minutes)" in text
+    assert "Not counted yet: pass the module's knowledge check" in text
     assert "Participatory time 0.00 hours (0 minutes)" in text
 
 
@@ -181,6 +185,29 @@ def test_record_can_be_filtered_by_dates(client, learner):
     ]
 
 
+def test_a_module_counts_its_time_once_its_knowledge_check_is_passed(client, learner):
+    client.post("/courses/basics/why-share/complete")
+    text = page_text(client)
+    assert "CPD time 0.00 hours (0 minutes)" in text
+    assert "Not counted yet: pass the module's knowledge check" in text
+    client.post(start(client, "why-share-check"), data={"q-protects": "true"})
+    text = page_text(client)
+    assert "CPD time 0.25 hours (15 minutes)" in text
+    assert "counted because its knowledge check was passed" in text
+
+
+def test_the_certificate_and_the_record_agree_on_a_course_s_minutes(client, learner):
+    complete_course(client)
+    rows = csv_rows(client, "/cpd/record.csv?period=all")
+    course_minutes = sum(
+        int(r["Minutes"]) for r in rows if r["Course, case or provider"] == "Sharing basics"
+    )
+    certificate = pdf_text(client.get("/cpd/certificates/basics.pdf").data)
+    assert f"({course_minutes} minutes)" in certificate
+    completed = next(r for r in rows if r["Title"] == "Completed: Sharing basics")
+    assert completed["Refresher due"] and completed["Course, case or provider"] == "Sharing basics"
+
+
 def test_minutes_agree_between_page_csv_and_pdf(client, learner):
     complete_course(client)
     play(client, BEST)
@@ -189,11 +216,11 @@ def test_minutes_agree_between_page_csv_and_pdf(client, learner):
     rows = csv_rows(client, "/cpd/record.csv?period=all")
     total = sum(int(r["Minutes"]) for r in rows)
     participatory = sum(int(r["Participatory minutes"]) for r in rows)
-    assert (total, participatory) == (180, 90)
-    assert f"CPD time 3.00 hours ({total} minutes)" in text
+    assert (total, participatory) == (155, 90)
+    assert f"CPD time 2.58 hours ({total} minutes)" in text
     assert f"Participatory time 1.50 hours ({participatory} minutes)" in text
     pdf = pdf_text(client.get("/cpd/record.pdf?period=all").data)
-    assert f"3.00 hours ({total} minutes)" in pdf
+    assert f"2.58 hours ({total} minutes)" in pdf
     assert f"participatory 1.50 hours ({participatory} minutes)" in pdf
 
 
@@ -237,7 +264,7 @@ def test_certificate_pdf_has_the_facts_a_typeable_code_and_the_verify_link(clien
         "Sharing basics",
         grouped,
         f"/verify/{certificate.code}",
-        "0.67 hours (40 minutes)",
+        "0.25 hours (15 minutes)",
     ):
         assert fact in text
     assert certificate.content_version not in text  # an internal version means nothing to people
@@ -398,7 +425,11 @@ def test_download_my_data_has_everything_of_mine_and_nothing_of_others(client, a
     assert response.headers["Content-Disposition"] == 'attachment; filename="my-data.json"'
     assert data["profile"]["email"] == "lena@example.org"
     assert [a["title"] for a in data["cpd_activities"]] == ["Multi-agency MARAC workshop"]
-    assert {a["quiz"] for a in data["quiz_attempts"]} == {"basics-check", "bruise-scenario"}
+    assert {a["quiz"] for a in data["quiz_attempts"]} == {
+        "why-share-check",
+        "basics-check",
+        "bruise-scenario",
+    }
     assert len(data["certificates"]) == 1 and len(data["modules_read"]) == 2
 
 

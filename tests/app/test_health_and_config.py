@@ -17,7 +17,7 @@ def test_healthz_reports_database_and_content_counts(client):
             "courses": 1,
             "modules": 2,
             "case_examples": 1,
-            "quizzes": 2,
+            "quizzes": 3,
             "glossary_terms": 2,
         },
     }

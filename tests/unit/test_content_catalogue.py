@@ -12,11 +12,11 @@ def test_valid_folder_loads_every_kind_of_content():
         "courses": 1,
         "modules": 2,
         "case_examples": 1,
-        "quizzes": 2,
+        "quizzes": 3,
         "glossary_terms": 2,
     }
     assert catalogue.summary() == (
-        "1 course, 2 modules, 1 case example, 2 quizzes, 2 glossary terms"
+        "1 course, 2 modules, 1 case example, 3 quizzes, 2 glossary terms"
     )
 
 

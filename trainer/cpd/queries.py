@@ -91,6 +91,8 @@ def export_rows(view: RecordView) -> list[RecordRow]:
                 if record
                 else [],
                 notes=entry.notes,
+                time_basis=entry.time_basis,
+                refresher_due=entry.refresher_due,
             )
         )
     return rows
@@ -127,6 +129,8 @@ CSV_HEADER = (
     "Minutes",
     "Participatory minutes",
     "Hours",
+    "How the time was counted",
+    "Refresher due",
     "Learning outcomes",
     "Evidence",
     "Reflection",
@@ -145,6 +149,8 @@ def csv_rows(view: RecordView) -> list[list]:
             row.minutes,
             row.participatory_minutes,
             hours(row.minutes),
+            row.time_basis,
+            row.refresher_due.isoformat() if row.refresher_due else "",
             "; ".join(row.outcomes),
             row.evidence_url,
             "\n".join(f"{q}: {a}" for q, a in row.reflection),

@@ -8,8 +8,9 @@ from datetime import date
 
 from trainer.content import Catalogue
 from trainer.content.model import Framework
+from trainer.credit import final_assessment_minutes, is_read_credited, ledger_for
 from trainer.extensions import db
-from trainer.formats import london_date, long_date
+from trainer.formats import london_date
 from trainer.models import (
     ACTIVITY_TYPES,
     Attempt,
@@ -32,6 +33,8 @@ class Evidence:
     values: dict
 
 
+TIME_COUNTED = "Stated length, counted because its knowledge check was passed"
+TIME_NOT_YET_COUNTED = "Not counted yet: pass the module's knowledge check to count its time"
 PEER_PROMPT = "peer"  # the prompt that records a discussion with a colleague
 
 
@@ -45,6 +48,8 @@ class Entry:
     minutes: int
     participatory_minutes: int
     outcomes: tuple[str, ...] = ()
+    time_basis: str = ""  # why the minutes are what they are, where that needs saying
+    refresher_due: date | None = None
     evidence: Evidence | None = None
     reflection: dict = field(default_factory=dict)
     decision_record: DecisionRecord | None = None
@@ -89,21 +94,24 @@ def entries_for(catalogue: Catalogue, user_id: int) -> list[Entry]:
 
 
 def _module_reads(catalogue: Catalogue, user_id: int) -> Iterator[Entry]:
-    """Each module read: its stated time, as e-learning."""
+    """Each module read, as e-learning: its stated time once its knowledge check is passed."""
+    ledger = ledger_for(user_id)
     for read in db.session.scalars(db.select(ModuleRead).where(ModuleRead.user_id == user_id)):
         module = catalogue.modules.get(read.module_id)
         course = catalogue.courses.get(read.course_id)
         if module is None or course is None:
             continue  # content withdrawn since: the fact stays in the database
+        is_credited = is_read_credited(catalogue, ledger, module, course.id, read.cycle)
         yield Entry(
             key=f"read-{read.id}",
             on=london_date(read.read_at),
             activity_type="e-learning",
             title=module.title,
             context=course.title,
-            minutes=module.duration_minutes,
+            minutes=module.duration_minutes if is_credited else 0,
             participatory_minutes=0,
             outcomes=module.outcomes,
+            time_basis=TIME_COUNTED if is_credited else TIME_NOT_YET_COUNTED,
             evidence=Evidence(
                 "Module", "learn.module", {"course_id": course.id, "module_id": module.id}
             ),
@@ -139,24 +147,21 @@ def _scenarios(catalogue: Catalogue, user_id: int) -> Iterator[Entry]:
 
 
 def _completions(catalogue: Catalogue, user_id: int) -> Iterator[Entry]:
-    """Each course completed: the time the modules do not already count."""
+    """Each course completed: its final assessment's time (the modules count their own)."""
     completions = db.session.scalars(
         db.select(CourseCompletion).where(CourseCompletion.user_id == user_id)
     )
     for completion in completions:
         course = catalogue.courses.get(completion.course_id)
         title = course.title if course else completion.course_id
-        module_minutes = (
-            sum(catalogue.modules[m].duration_minutes for m in course.module_ids) if course else 0
-        )
         yield Entry(
             key=f"completion-{completion.id}",
             on=london_date(completion.completed_at),
             activity_type="e-learning",
             title=f"Completed: {title}",
-            context=f"Refresher due {long_date(completion.refresher_due)}",
-            # The modules count their own time; the completion adds the final assessment.
-            minutes=max(completion.cpd_minutes - module_minutes, 0),
+            context=title,
+            minutes=final_assessment_minutes(catalogue, course) if course else 0,
+            refresher_due=completion.refresher_due,
             participatory_minutes=0,
             evidence=Evidence(
                 "Certificate",

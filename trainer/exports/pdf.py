@@ -116,6 +116,8 @@ class RecordRow:
     reflection: Sequence[tuple[str, str]]  # (prompt, answer)
     decision_record: Sequence[tuple[str, str]]
     notes: str = ""
+    time_basis: str = ""
+    refresher_due: date | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,10 @@ def cpd_record_pdf(data: RecordData) -> bytes:
         pdf.line_of(
             f"{row.minutes} minutes, of which {row.participatory_minutes} participatory", size=10
         )
+        if row.time_basis:
+            pdf.line_of(row.time_basis, size=9, colour=GREY, gap=0.5)
+        if row.refresher_due:
+            pdf.line_of(f"Refresher due {long_date(row.refresher_due)}", size=10, gap=0.5)
         for outcome in row.outcomes:
             pdf.line_of(f"• {outcome}", size=10, gap=0.5)
         if row.evidence_url:
