@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from .content import ContentError, load_catalogue
+from .extensions import db
 
 
 def _create_app(*_args) -> Flask:
@@ -128,17 +130,38 @@ def send_reminders(today) -> None:
 @click.command("purge")
 @with_appcontext
 def purge() -> None:
-    """Delete personal data past its retention period: guests of sessions that have ended."""
-    from .facilitate.services import purge_guests
+    """Delete personal data past its retention period. Safe to run daily from cron.
 
-    days = current_app.config["GUEST_RETENTION_DAYS"]
+    Guests of sessions that ended long enough ago, accounts nobody has signed in to for the
+    account retention period, and audit events older than the audit retention period.
+    """
+    from .account.services import purge_inactive_accounts
+    from .facilitate.services import purge_guests
+    from .models.audit import purge_older_than
+
+    config, now = current_app.config, datetime.now(UTC)
     try:
-        count = purge_guests(days)
+        guests = purge_guests(config["GUEST_RETENTION_DAYS"])
+        accounts = purge_inactive_accounts(now - _years(config["ACCOUNT_RETENTION_YEARS"]))
+        events = purge_older_than(now - _years(config["AUDIT_RETENTION_YEARS"]))
+        db.session.commit()
     except SQLAlchemyError as error:
-        raise click.ClickException(f"purge failed, nothing was deleted: {error}") from None
+        db.session.rollback()
+        raise click.ClickException(f"purge failed, nothing more was deleted: {error}") from None
     click.echo(
-        f"Deleted {count} guest{'' if count == 1 else 's'} of sessions that ended over {days} days ago."
+        f"Deleted {_count(guests, 'guest')} of sessions that ended over "
+        f"{config['GUEST_RETENTION_DAYS']} days ago, {_count(accounts, 'account')} unused for "
+        f"{config['ACCOUNT_RETENTION_YEARS']} years and {_count(events, 'audit event')} older "
+        f"than {config['AUDIT_RETENTION_YEARS']} years."
     )
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
+
+
+def _years(count: int) -> timedelta:
+    return timedelta(days=365 * count + count // 4)
 
 
 @click.command("revoke-certificate")

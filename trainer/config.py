@@ -24,6 +24,8 @@ ENVIRONMENT: dict[str, str] = {
     "TRAINER_VERIFY_RATE_LIMIT": "VERIFY_RATE_LIMIT",
     "TRAINER_JOIN_RATE_LIMIT": "JOIN_RATE_LIMIT",
     "TRAINER_GUEST_RETENTION_DAYS": "GUEST_RETENTION_DAYS",
+    "TRAINER_ACCOUNT_RETENTION_YEARS": "ACCOUNT_RETENTION_YEARS",
+    "TRAINER_AUDIT_RETENTION_YEARS": "AUDIT_RETENTION_YEARS",
     "TRAINER_BASE_URL": "BASE_URL",
     "TRAINER_MAIL_FROM": "MAIL_FROM",
     "TRAINER_SMTP_HOST": "SMTP_HOST",
@@ -41,6 +43,8 @@ WHOLE_NUMBERS = (
     "SESSION_HOURS",
     "MAX_CONTENT_LENGTH",
     "GUEST_RETENTION_DAYS",
+    "ACCOUNT_RETENTION_YEARS",
+    "AUDIT_RETENTION_YEARS",
 )
 
 
@@ -82,6 +86,10 @@ def load_config(instance_path: Path, overrides: Mapping | None = None) -> dict:
         # Wrong join codes per address; right ones are not counted, so a whole room can join.
         "JOIN_RATE_LIMIT": "10 per minute;50 per hour",
         "GUEST_RETENTION_DAYS": 30,
+        # Accounts nobody has signed in to for this long are deleted by `trainer purge`.
+        "ACCOUNT_RETENTION_YEARS": 3,
+        # Kept at least as long as accounts: the sign-ins in it show which accounts are in use.
+        "AUDIT_RETENTION_YEARS": 6,
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # a larger upload raises it on its own view
     }
     for variable, key in ENVIRONMENT.items():
@@ -101,6 +109,11 @@ def load_config(instance_path: Path, overrides: Mapping | None = None) -> dict:
         config[key] = _whole_number(key, config[key])
     config["PROXY_COUNT"] = _whole_number("PROXY_COUNT", config["PROXY_COUNT"], minimum=0)
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["SESSION_HOURS"])
+    if config["AUDIT_RETENTION_YEARS"] < config["ACCOUNT_RETENTION_YEARS"]:
+        raise RuntimeError(
+            "TRAINER_AUDIT_RETENTION_YEARS must be at least TRAINER_ACCOUNT_RETENTION_YEARS: "
+            "the audit log's sign-ins show which accounts are still in use"
+        )
     if not config["SECRET_KEY"] and config["ENV_NAME"] != "production":
         config["SECRET_KEY"] = instance_secret_key(instance_path)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from trainer.content.model import RECORD_PARTS
 from trainer.events import account_deleting
@@ -14,9 +14,11 @@ from trainer.models import (
     ExternalActivity,
     ModuleRead,
     Reflection,
+    RoleGrant,
     User,
     audit,
 )
+from trainer.models.audit import AuditEvent
 
 
 def _when(moment) -> str | None:
@@ -103,15 +105,33 @@ def _activity(activity: ExternalActivity) -> dict:
     }
 
 
-def delete_account(user: User) -> None:
+def delete_account(user: User, reason: str = "by its owner") -> None:
     """Erase the person and everything that hangs off them (the database cascades).
 
     Receivers of account_deleting first keep what must outlive the account, unnamed.
     """
-    audit.record("account deleted", user_id=user.id)
+    audit.record("account deleted", user_id=user.id, reason=reason)
     account_deleting.send(user)
     db.session.delete(user)
     db.session.commit()
+
+
+def purge_inactive_accounts(cutoff: datetime) -> int:
+    """Delete accounts made before cutoff that nobody has signed in to since, keeping their
+    completions as anonymous counts (as any deletion does). Administrators are kept, so the
+    service is never left without one."""
+    recently_signed_in = db.select(AuditEvent.actor_id).where(
+        AuditEvent.action == "signed in", AuditEvent.at >= cutoff, AuditEvent.actor_id.is_not(None)
+    )
+    admins = db.select(RoleGrant.user_id).where(RoleGrant.role == "admin")
+    inactive = db.session.scalars(
+        db.select(User).where(
+            User.created_at < cutoff, User.id.not_in(recently_signed_in), User.id.not_in(admins)
+        )
+    ).all()
+    for user in inactive:
+        delete_account(user, reason="inactive")
+    return len(inactive)
 
 
 def set_framework(user: User, framework_id: str, cycle_start: date | None) -> None:

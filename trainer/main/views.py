@@ -1,12 +1,17 @@
 """Home, health check, accessibility statement and privacy notice."""
 
-from flask import jsonify, render_template
+from flask import current_app, jsonify, render_template
 from flask_login import current_user
 
 from trainer.database import is_reachable
 from trainer.extensions import current_catalogue, db
 from trainer.models import User
-from trainer.progress import continue_where_left_off, courses_for, progress_in
+from trainer.progress import (
+    completion_to_announce,
+    continue_where_left_off,
+    courses_for,
+    progress_in,
+)
 
 from . import bp
 
@@ -24,6 +29,7 @@ def home():
             for course in catalogue.courses.values()
         },
         continuation=continue_where_left_off(catalogue, current_user.id),
+        announced=completion_to_announce(catalogue, current_user.id),
     )
 
 
@@ -45,4 +51,10 @@ def accessibility():
 
 @bp.route("/privacy")
 def privacy():
-    return render_template("main/privacy.html")
+    config = current_app.config
+    retention = {
+        "account_years": config["ACCOUNT_RETENTION_YEARS"],
+        "guest_days": config["GUEST_RETENTION_DAYS"],
+        "audit_years": config["AUDIT_RETENTION_YEARS"],
+    }
+    return render_template("main/privacy.html", retention=retention)

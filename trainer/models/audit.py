@@ -27,3 +27,9 @@ def record(action: str, actor_id: int | None = None, **details) -> AuditEvent:
     event = AuditEvent(action=action, actor_id=actor_id, details=details)
     db.session.add(event)
     return event
+
+
+def purge_older_than(cutoff: datetime) -> int:
+    """Delete events from before cutoff; the caller commits."""
+    result = db.session.execute(db.delete(AuditEvent).where(AuditEvent.at < cutoff))
+    return result.rowcount or 0
