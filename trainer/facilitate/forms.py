@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
@@ -28,7 +27,7 @@ from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
 from trainer.content import SECTORS
 from trainer.formats import LONDON
-from trainer.web import DayField, strip_text
+from trainer.web import DayField, Form, strip_text
 
 from .codes import normalise_code
 
@@ -57,7 +56,7 @@ class Checkboxes(SelectMultipleField):
         super().__init__(label, widget=GovCheckboxesInput(), validate_choice=False, **kwargs)
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     title = StringField(
         "Title",
         widget=GovTextInput(),
@@ -188,13 +187,13 @@ class SessionForm(FlaskForm):
         self.partnership_id.data = session.partnership_id or 0
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes something: its token is all it carries."""
 
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     code = StringField(
         "Join code",
         description="Shown on the trainer's screen, for example K7RM4Q.",
@@ -230,7 +229,7 @@ class JoinForm(FlaskForm):
             raise ValidationError("Select your agency")
 
 
-class VoteForm(FlaskForm):
+class VoteForm(Form):
     choice = RadioField("What would you do?", widget=GovRadioInput(), validate_choice=False)
     stage = HiddenField()
     submit = SubmitField("Send my answer", widget=GovSubmitInput())
@@ -240,19 +239,19 @@ class VoteForm(FlaskForm):
             raise ValidationError("Select what you would do")
 
 
-class LiveForm(FlaskForm):
+class LiveForm(Form):
     """A presenter's button: the state version it was pressed on stops a double press acting twice."""
 
     action = HiddenField()
     version = HiddenField()
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     user_id = HiddenField()
     present = HiddenField()
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     rating = RadioField(
         "How useful was the session?",
         widget=GovRadioInput(),
