@@ -26,6 +26,16 @@ def long_date(value: date | datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def time_and_date(moment: datetime) -> str:
+    """3:45pm on 26 November 2026 (9am, midday, midnight), in UK time: the GOV.UK style."""
+    local = moment.astimezone(LONDON)
+    clock = {(12, 0): "midday", (0, 0): "midnight"}.get((local.hour, local.minute))
+    if clock is None:
+        minutes = f":{local.minute:02d}" if local.minute else ""
+        clock = f"{local.hour % 12 or 12}{minutes}{'am' if local.hour < 12 else 'pm'}"
+    return f"{clock} on {long_date(local.date())}"
+
+
 def hours(minutes: int) -> str:
     """Minutes as hours to two places: 90 -> "1.50"."""
     return f"{minutes / 60:.2f}"

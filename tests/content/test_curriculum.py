@@ -179,3 +179,23 @@ def test_every_case_with_a_risk_of_harm_has_a_scenario_with_a_critical_choice():
         if any(c.is_critical for step in CATALOGUE.quizzes[q].steps for c in step.choices)
     }
     assert at_risk <= with_critical, sorted(at_risk - with_critical)
+
+
+FINALS = sorted({q for course in CATALOGUE.courses.values() for q in course.completion_quizzes})
+
+
+@pytest.mark.parametrize("quiz_id", FINALS)
+def test_every_final_assessment_outcome_has_a_pool_of_at_least_three_questions(quiz_id):
+    """Each attempt draws afresh for every module of the course; with at least three questions
+    and twice the draw for each, a retake can ask entirely different ones."""
+    quiz = CATALOGUE.quizzes[quiz_id]
+    assert quiz.is_pool, f"{quiz_id} has no draw_per_outcome"
+    modules = {
+        m
+        for c in CATALOGUE.courses.values()
+        if quiz_id in c.completion_quizzes
+        for m in c.module_ids
+    }
+    pool = Counter(question.outcome for question in quiz.questions)
+    short = {m: pool[m] for m in modules if pool[m] < max(3, 2 * quiz.draw_per_outcome)}
+    assert short == {}, f"questions per outcome, drawing {quiz.draw_per_outcome}: {short}"

@@ -31,7 +31,7 @@ def parse_course(
     f = doc.fields(ctx)
     f.only(
         "id", "title", "summary", "audience", "modules", "completion", "cpd_minutes",
-        "validity_months", "last_reviewed", "facilitator_notes", "position",
+        "validity_months", "last_reviewed", "facilitator_notes", "position", "retake_wait_hours",
     )  # fmt: skip
     course_id = f.id_matching(doc.path.parent.name)
     completion = f.child("completion", f.data.get("completion") or {})
@@ -55,6 +55,9 @@ def parse_course(
         facilitator_notes_html=render_field(ctx, f, "facilitator_notes", required=False),
         position=f.integer("position", 1, 1000) if "position" in f.data else 100,
         version=_version(folder),
+        retake_wait_hours=(
+            f.integer("retake_wait_hours", 0, 24 * 365) if "retake_wait_hours" in f.data else 0
+        ),
     )
     completion.check_known("quizzes", course.completion_quizzes, quizzes, "quiz")
     return course, modules

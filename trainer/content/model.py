@@ -51,6 +51,7 @@ class Course:
     facilitator_notes_html: str = ""
     position: int = 100
     version: str = ""  # changes whenever the course file or any of its modules changes
+    retake_wait_hours: int = 0  # after a failed final assessment, before the next attempt
 
 
 @dataclass(frozen=True)

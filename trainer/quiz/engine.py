@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from trainer.content.model import END, Quiz, Step
+from trainer.content.model import END, Question, Quiz, Step
 
 from .questions import is_correct
 
@@ -109,7 +109,11 @@ def _extreme_path(quiz: Quiz, pick) -> tuple[int, tuple[str, ...]]:
 # Knowledge checks ----------------------------------------------------------------------------
 
 
-def score_check(quiz: Quiz, answers: Mapping[str, object]) -> Result:
-    """Score a knowledge check: one mark for each question answered exactly right."""
-    score = sum(is_correct(q, answers.get(q.id)) for q in quiz.questions)
-    return Result(score, len(quiz.questions), quiz.pass_mark)
+def score_check(
+    quiz: Quiz, answers: Mapping[str, object], asked: Sequence[Question] | None = None
+) -> Result:
+    """Score a knowledge check over the questions asked (a final's draw; by default all of them):
+    one mark for each question answered exactly right."""
+    asked = quiz.questions if asked is None else asked
+    score = sum(is_correct(q, answers.get(q.id)) for q in asked)
+    return Result(score, len(asked), quiz.pass_mark)

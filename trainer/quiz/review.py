@@ -68,8 +68,10 @@ class QuestionReview:
     is_right: bool
 
 
-def review_check(quiz: Quiz, given: Mapping[str, object]) -> list[QuestionReview]:
-    """Each question with the learner's answer and the right one, in words."""
+def review_check(
+    quiz: Quiz, given: Mapping[str, object], asked: Sequence[Question] | None = None
+) -> list[QuestionReview]:
+    """Each question asked (by default all), with the learner's answer and the right one."""
     return [
         QuestionReview(
             question,
@@ -77,29 +79,34 @@ def review_check(quiz: Quiz, given: Mapping[str, object]) -> list[QuestionReview
             written_answer(question, right_answer(question)),
             is_correct(question, given.get(question.id)),
         )
-        for question in quiz.questions
+        for question in (quiz.questions if asked is None else asked)
     ]
+
+
+def missed_questions(quiz: Quiz, given: Given) -> list[Question]:
+    """The questions answered and not right: a question the attempt did not draw is not missed."""
+    answers = dict(given)
+    return [q for q in quiz.questions if q.id in answers and not is_correct(q, answers[q.id])]
 
 
 def missed_principles(quiz: Quiz, given: Given) -> list[str]:
     """The principles behind every answer that was not the best, in the order met."""
-    missed: list[str] = []
     if quiz.kind == "scenario":
-        for row in path_against_best(quiz, given):
-            if not row.is_best:
-                missed.extend(row.best.rests_on)
-    else:
-        answers = dict(given)
-        for question in quiz.questions:
-            if not is_correct(question, answers.get(question.id)):
-                missed.extend(question.rests_on)
-    return missed
+        rows = path_against_best(quiz, given)
+        return [p for row in rows if not row.is_best for p in row.best.rests_on]
+    return [p for question in missed_questions(quiz, given) for p in question.rests_on]
 
 
 def modules_to_reread(catalogue: Catalogue, quiz: Quiz, given: Given) -> list[Module]:
-    """The modules teaching the principles the learner missed, each once."""
-    principles = catalogue.principles
-    module_ids = dict.fromkeys(
-        principles[p].module_id for p in missed_principles(quiz, given) if p in principles
-    )
-    return [catalogue.modules[m] for m in module_ids if m in catalogue.modules]
+    """The modules to revisit for what the learner missed, each once, in the order met."""
+    teaching = {p.id: p.module_id for p in catalogue.principles.values()}
+    if quiz.kind == "scenario":
+        module_ids = [teaching.get(p) for p in missed_principles(quiz, given)]
+    else:
+        # A final's pool question tests one module's outcomes: that module is the one to revisit.
+        module_ids = [
+            module_id
+            for q in missed_questions(quiz, given)
+            for module_id in ((q.outcome,) if q.outcome else (teaching.get(p) for p in q.rests_on))
+        ]
+    return [catalogue.modules[m] for m in dict.fromkeys(module_ids) if m in catalogue.modules]
