@@ -74,6 +74,9 @@ class Attempt(db.Model):
     max_score: Mapped[int | None]
     percent: Mapped[int | None]
     passed: Mapped[bool | None]
+    # The questions drawn and the order of every choice and option, written once at the start
+    # (trainer.quiz.presentation); None for attempts begun before it was stored.
+    presentation: Mapped[dict | None] = mapped_column(JSON)
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="attempt",
