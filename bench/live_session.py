@@ -288,7 +288,7 @@ async def run(
     presenter = await sign_in(port, email)
     screen = await sign_in(port, email)
     started = time.monotonic()
-    cpu_before = cpu_seconds(server_pid)
+    cpu_before, client_before = cpu_seconds(server_pid), time.process_time()
     tasks = [
         asyncio.create_task(phone(port, c, session_id, case_id, started, results)) for c in cookies
     ]
@@ -300,6 +300,7 @@ async def run(
     await asyncio.gather(*tasks)
     await asyncio.sleep(THINK_SECONDS + 1)  # votes still being sent
     elapsed = time.monotonic() - started
+    print(f"load generator CPU: {time.process_time() - client_before:.1f} s (same machine)")
     return results, cpu_seconds(server_pid) - cpu_before, elapsed
 
 
