@@ -8,14 +8,15 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-# Time is measured by the benchmarks, never by tests: a busy machine must not fail an example.
-settings.register_profile("trainer", deadline=None)
-settings.load_profile("trainer")
 
 from tests.conftest import VALID_CONTENT
 from trainer.content import ContentError, load_catalogue
 from trainer.content.model import END, Choice, Quiz, Step
 from trainer.quiz import best_path, best_total, walk, worst_path
+
+# Time is measured by the benchmarks, never by tests: a busy machine must not fail an example.
+settings.register_profile("trainer", deadline=None)
+settings.load_profile("trainer")
 
 
 @st.composite
