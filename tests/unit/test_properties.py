@@ -8,7 +8,6 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-
 from tests.conftest import VALID_CONTENT
 from trainer.content import ContentError, load_catalogue
 from trainer.content.model import END, Choice, Quiz, Step
