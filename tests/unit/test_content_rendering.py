@@ -44,3 +44,24 @@ def test_resolved_link_uses_label_when_given():
 
 def test_plain_text_drops_markup_and_keeps_link_labels():
     assert plain_text("**Bold** and [[term:consent|agreement]]") == "Bold and agreement"
+
+
+def test_a_list_straight_after_a_paragraph_line_is_a_list():
+    html = render_markdown("**Prompts:**\n- Ask one\n  still one\n- Ask two", no_links).html
+    assert "<p><strong>Prompts:</strong></p>" in html
+    assert "<li>Ask one\n  still one</li>" in html and "<li>Ask two</li>" in html
+
+
+def test_a_year_at_the_start_of_a_wrapped_line_stays_in_its_paragraph():
+    html = render_markdown("Revised in\n2008. Kept since.\n\n    - code, not a list", no_links).html
+    assert "<ol" not in html and "<li>" not in html
+
+
+def test_tables_scroll_in_a_focusable_region_named_after_their_heading():
+    html = render_markdown(
+        "## Half-day plan\n\n| Time | Activity |\n|---|---|\n| 0:00 | Welcome |", no_links
+    ).html
+    assert (
+        '<div aria-label="Table: Half-day plan" class="app-table-scroll" role="region"'
+        ' tabindex="0"><table>'
+    ) in html

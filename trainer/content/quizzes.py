@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -64,8 +65,16 @@ def _with_scenario(
     check_graph(steps, f)
     record = f.child("model_record", f.data.get("model_record"))
     record.only(*(name for name, _label in RECORD_PARTS))
-    model_record = ModelRecord(**{name: record.text(name) for name, _label in RECORD_PARTS})
+    model_record = ModelRecord(
+        **{name: _unwrapped(record.text(name)) for name, _label in RECORD_PARTS}
+    )
     return replace(quiz, case_example=case_id, steps=steps, model_record=model_record)
+
+
+def _unwrapped(text: str) -> str:
+    """Plain text whose single line breaks are the file's wrapping, not the author's: pages
+    keep only blank-line paragraph breaks, so a sentence is never split mid-way."""
+    return "\n\n".join(" ".join(part.split()) for part in re.split(r"\n\s*\n", text))
 
 
 def _with_questions(

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import markdown
 import nh3
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 LINK_PATTERN = r"\[\[(?P<kind>[a-z]+):(?P<id>[^\]|]*)(?:\|(?P<label>[^\]]+))?\]\]"
 LINK_KINDS = ("term", "case", "module")
@@ -43,6 +45,7 @@ _ALLOWED_TAGS = {
 _ALLOWED_ATTRIBUTES = {
     "*": {"class", "id"},
     "a": {"href", "title"},
+    "div": {"aria-label", "role", "tabindex"},
     "td": {"align", "style"},
     "th": {"align", "style", "scope"},
     "ol": {"start"},
@@ -73,6 +76,65 @@ class _InternalLinks(InlineProcessor):
         return link, m.start(0), m.end(0)
 
 
+# A list item at the start of a line: a bullet, or an ordered list that starts at 1 (a line
+# that happens to begin "2008." inside a paragraph is not a list).
+_LIST_ITEM = re.compile(r"^(?P<indent> *)(?:[-*+]|1[.)]) +\S")
+_FENCE = re.compile(r"^ *(```|~~~)")
+
+
+class _ListsAfterParagraphs(Preprocessor):
+    """Start a list where a paragraph line is followed directly by a list item.
+
+    Python-Markdown needs a blank line before a list, so authors' "Points to note:" followed
+    by bullets on the next line ran together as one paragraph; CommonMark starts the list.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        in_list = in_fence = False
+        for line in lines:
+            if _FENCE.match(line):
+                in_fence = not in_fence
+            previous = out[-1] if out else ""
+            if not in_fence and _LIST_ITEM.match(line):
+                if previous.strip() and not in_list:
+                    out.append("")
+                in_list = True
+            elif line.strip() and not previous.strip() and not line.startswith(" "):
+                in_list = False  # an unindented paragraph after a blank line ends the list
+            out.append(line)
+        return out
+
+
+class _ScrollingTables(Treeprocessor):
+    """Wrap each table in a focusable region that scrolls sideways on a narrow screen.
+
+    The region is named after the heading above the table, so a screen reader user knows
+    which table they are in when they tab to it.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        parents = {child: parent for parent in root.iter() for child in parent}
+        heading = ""
+        for element in list(root.iter()):
+            if element.tag in ("h2", "h3", "h4", "h5", "h6"):
+                heading = "".join(element.itertext()).strip()
+            elif element.tag == "table":
+                parent = parents[element]
+                wrapper = etree.Element(
+                    "div",
+                    {
+                        "class": "app-table-scroll",
+                        "role": "region",
+                        "aria-label": f"Table: {heading}" if heading else "Table",
+                        "tabindex": "0",
+                    },
+                )
+                parent.insert(list(parent).index(element), wrapper)
+                parent.remove(element)
+                wrapper.append(element)
+
+
 def render_markdown(text: str, resolver: Resolver) -> Rendered:
     """Render author Markdown to sanitised HTML and report links that do not resolve."""
     broken: list[str] = []
@@ -82,6 +144,9 @@ def render_markdown(text: str, resolver: Resolver) -> Rendered:
         output_format="html",
     )
     md.inlinePatterns.register(_InternalLinks(LINK_PATTERN, resolver, broken), "internal", 175)
+    md.preprocessors.register(_ListsAfterParagraphs(md), "lists-after-paragraphs", 25)
+    # Last of all (after "unescape", priority 0), so the headings' text is final.
+    md.treeprocessors.register(_ScrollingTables(md), "scrolling-tables", -1)
     html = md.convert(text)
     toc = tuple((token["id"], token["name"]) for token in md.toc_tokens)
     clean = nh3.clean(
