@@ -41,6 +41,11 @@ class RegisterForm(ChoosesOrganisation, Form):
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
 
+class ResendConfirmationForm(Form):
+    email = email_field()
+    submit = SubmitField("Send a new link", widget=GovSubmitInput())
+
+
 class ResetRequestForm(Form):
     email = email_field()
     submit = SubmitField("Send me a reset link", widget=GovSubmitInput())

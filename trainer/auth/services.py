@@ -180,6 +180,24 @@ def confirm_email(token: str) -> User | None:
     return user
 
 
+def confirmation_link_was_used(token: str) -> bool:
+    """The link was one we sent and has been used: the address it confirms is confirmed."""
+    found = tokens.find(token, CONFIRM)
+    return found is not None and found.used_at is not None
+
+
+def resend_confirmation(email: str) -> None:
+    """A new link for an account still waiting to be confirmed; nothing for any other address.
+    The page afterwards says the same either way."""
+    user = _find(email)
+    if user is None or user.email_confirmed_at is not None or not user.is_active:
+        audit.record("confirmation link asked for, none sent")
+    else:
+        _send_confirmation(user)
+        audit.record("confirmation link sent again", actor_id=user.id)
+    db.session.commit()
+
+
 def request_reset(email: str) -> None:
     user = _find(email)
     if user is None or not user.is_active:

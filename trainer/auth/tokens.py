@@ -28,13 +28,18 @@ def issue(user: User, purpose: str, hours: int) -> str:
     return token
 
 
-def find_usable(token: str, purpose: str) -> AccountToken | None:
-    """The unexpired, unused token of this purpose, or None."""
-    found = db.session.scalars(
+def find(token: str, purpose: str) -> AccountToken | None:
+    """The token of this purpose, used, expired or not; None when there is no such token."""
+    return db.session.scalars(
         db.select(AccountToken).where(
             AccountToken.token_hash == _digest(token), AccountToken.purpose == purpose
         )
     ).first()
+
+
+def find_usable(token: str, purpose: str) -> AccountToken | None:
+    """The unexpired, unused token of this purpose, or None."""
+    found = find(token, purpose)
     if found is None or found.used_at is not None or found.expires_at <= datetime.now(UTC):
         return None
     return found

@@ -10,7 +10,13 @@ from trainer.extensions import limiter, login_manager
 from trainer.models.people import organisation_choices
 
 from . import bp, services
-from .forms import NewPasswordForm, RegisterForm, ResetRequestForm, SignInForm
+from .forms import (
+    NewPasswordForm,
+    RegisterForm,
+    ResendConfirmationForm,
+    ResetRequestForm,
+    SignInForm,
+)
 
 login_manager.user_loader(services.load_user)
 
@@ -112,20 +118,38 @@ def register():
 def confirm(token: str):
     user = services.confirm_email(token)
     if user is None:
-        return render_template("auth/link_expired.html"), 400
+        was_used = services.confirmation_link_was_used(token)
+        return render_template(
+            "auth/resend_confirmation.html", form=ResendConfirmationForm(), was_used=was_used
+        ), 400
     login_user(user)
     flash("Your email address is confirmed and you are signed in.", "success")
     return redirect(url_for("main.home"))
 
 
+def _ask_for_a_link(form, send, reason: str, template: str):
+    """A form asking for an emailed link: once sent, the same page whoever the address is."""
+    if form.validate_on_submit():
+        send(form.email.data)
+        return render_template("auth/check_email.html", reason=reason, email=form.email.data)
+    return render_template(template, form=form)
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def resend_confirmation():
+    return _ask_for_a_link(
+        ResendConfirmationForm(),
+        services.resend_confirmation,
+        "resend",
+        "auth/resend_confirmation.html",
+    )
+
+
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def reset():
-    form = ResetRequestForm()
-    if form.validate_on_submit():
-        services.request_reset(form.email.data)
-        return render_template("auth/check_email.html", reason="reset", email=form.email.data)
-    return render_template("auth/reset.html", form=form)
+    return _ask_for_a_link(ResetRequestForm(), services.request_reset, "reset", "auth/reset.html")
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
