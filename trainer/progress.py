@@ -31,6 +31,9 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # when it arrives again (a double click, a retry) rather than as the refresher's first read.
 REPEAT_WINDOW = timedelta(minutes=1)
 
+# How near its refresher date a completion is flagged as due soon.
+REFRESHER_WARNING_DAYS = 60
+
 
 def add_months(day: date, months: int) -> date:
     """The same day some months later, or the month's last day (31 Jan + 1 month = 28/29 Feb)."""
@@ -67,19 +70,20 @@ def modules_read_in(user_id: int, course_id: str, cycle: int) -> set[str]:
     )
 
 
-def quizzes_passed_since(user_id: int, quiz_ids: tuple[str, ...], since: datetime) -> set[str]:
+def quizzes_passed_since(
+    user_id: int, quiz_ids: tuple[str, ...], since: datetime, until: datetime | None = None
+) -> set[str]:
     if not quiz_ids:
         return set()
-    return set(
-        db.session.scalars(
-            db.select(Attempt.quiz_id).where(
-                Attempt.user_id == user_id,
-                Attempt.quiz_id.in_(quiz_ids),
-                Attempt.passed.is_(True),
-                Attempt.finished_at > since,
-            )
-        )
+    query = db.select(Attempt.quiz_id).where(
+        Attempt.user_id == user_id,
+        Attempt.quiz_id.in_(quiz_ids),
+        Attempt.passed.is_(True),
+        Attempt.finished_at > since,
     )
+    if until is not None:
+        query = query.where(Attempt.finished_at <= until)
+    return set(db.session.scalars(query))
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,9 @@ class CourseProgress:
     quizzes_passed: frozenset[str]
     completion: CourseCompletion | None
     next_module: Module | None
+    # What the completed cycle read and passed: pages show it until a new cycle starts.
+    completed_read: frozenset[str] = frozenset()
+    completed_passed: frozenset[str] = frozenset()
 
     @property
     def modules_done(self) -> int:
@@ -106,8 +113,28 @@ class CourseProgress:
         return (self.completion.refresher_due - date.today()).days
 
     @property
+    def is_refresher_near(self) -> bool:
+        days = self.days_to_refresher
+        return days is not None and days <= REFRESHER_WARNING_DAYS
+
+    @property
     def has_started(self) -> bool:
         return bool(self.modules_read or self.quizzes_passed)
+
+    @property
+    def is_complete(self) -> bool:
+        """Completed, and no step of a refresher taken since."""
+        return self.completion is not None and not self.has_started
+
+    @property
+    def read_marks(self) -> frozenset[str]:
+        """The modules a course page marks as read."""
+        return self.completed_read if self.is_complete else self.modules_read
+
+    @property
+    def passed_marks(self) -> frozenset[str]:
+        """The final assessments a course page marks as passed."""
+        return self.completed_passed if self.is_complete else self.quizzes_passed
 
 
 def progress_in(catalogue: Catalogue, user_id: int, course: Course) -> CourseProgress:
@@ -117,6 +144,12 @@ def progress_in(catalogue: Catalogue, user_id: int, course: Course) -> CoursePro
     read = modules_read_in(user_id, course.id, cycle)
     passed = quizzes_passed_since(user_id, course.completion_quizzes, since)
     unread = [m for m in course.module_ids if m not in read]
+    completed_read, completed_passed = set(), set()
+    if completion and not (read or passed):
+        completed_read = modules_read_in(user_id, course.id, completion.cycle)
+        completed_passed = quizzes_passed_since(
+            user_id, course.completion_quizzes, EPOCH, until=completion.completed_at
+        )
     return CourseProgress(
         course=course,
         cycle=cycle,
@@ -124,6 +157,8 @@ def progress_in(catalogue: Catalogue, user_id: int, course: Course) -> CoursePro
         quizzes_passed=frozenset(passed),
         completion=completion,
         next_module=catalogue.modules[unread[0]] if unread else None,
+        completed_read=frozenset(completed_read),
+        completed_passed=frozenset(completed_passed),
     )
 
 
@@ -231,6 +266,40 @@ def courses_completed_by_quiz(catalogue: Catalogue, quiz_id: str) -> list[Course
     return [c for c in catalogue.courses.values() if quiz_id in c.completion_quizzes]
 
 
+def completions_with(
+    catalogue: Catalogue, attempt: Attempt
+) -> list[tuple[Course, CourseCompletion]]:
+    """The completions a passed final assessment counted towards: for each course it is part
+    of, the completion that closed the cycle the attempt was taken in, if it has closed."""
+    if not attempt.passed or attempt.finished_at is None:
+        return []
+    found = []
+    for course in courses_completed_by_quiz(catalogue, attempt.quiz_id):
+        completion = db.session.scalars(
+            db.select(CourseCompletion)
+            .where(
+                CourseCompletion.user_id == attempt.user_id,
+                CourseCompletion.course_id == course.id,
+                CourseCompletion.completed_at >= attempt.finished_at,
+            )
+            .order_by(CourseCompletion.completed_at)
+        ).first()
+        if completion is not None:
+            found.append((course, completion))
+    return found
+
+
+def quizzes_finished_by(user_id: int) -> set[str]:
+    """The quizzes the learner has finished at least once, whether they passed or not."""
+    return set(
+        db.session.scalars(
+            db.select(Attempt.quiz_id)
+            .where(Attempt.user_id == user_id, Attempt.finished_at.is_not(None))
+            .distinct()
+        )
+    )
+
+
 def last_module_read(user_id: int) -> ModuleRead | None:
     return db.session.scalars(
         db.select(ModuleRead)
@@ -246,6 +315,7 @@ class Continuation:
     label: str
     endpoint: str
     values: dict
+    heading: str = "Continue where you left off"
 
 
 def continue_where_left_off(catalogue: Catalogue, user_id: int) -> Continuation | None:
@@ -268,6 +338,13 @@ def continue_where_left_off(catalogue: Catalogue, user_id: int) -> Continuation 
         return None
     course = catalogue.courses[last_read.course_id]
     progress = progress_in(catalogue, user_id, course)
+    if progress.is_complete:
+        return _next_course(catalogue, user_id, course)
+    return _within(course, progress)
+
+
+def _within(course: Course, progress: CourseProgress) -> Continuation:
+    """The next module to read, or the course page once every module is read."""
     if progress.next_module is None:
         return Continuation(course.title, "learn.course", {"course_id": course.id})
     return Continuation(
@@ -275,3 +352,41 @@ def continue_where_left_off(catalogue: Catalogue, user_id: int) -> Continuation 
         "learn.module",
         {"course_id": course.id, "module_id": progress.next_module.id},
     )
+
+
+def _next_course(catalogue: Catalogue, user_id: int, finished: Course) -> Continuation | None:
+    """After a completed course, the next one the learner has not completed: where they left
+    it if they have begun it, else its overview. None once every course is complete."""
+    courses = list(catalogue.courses.values())
+    after = courses.index(finished) + 1
+    for course in courses[after:] + courses[:after]:
+        progress = progress_in(catalogue, user_id, course)
+        if progress.completion is None:
+            if progress.has_started:
+                return _within(course, progress)
+            return Continuation(
+                course.title, "learn.course", {"course_id": course.id}, "Start your next course"
+            )
+    return None
+
+
+def completion_to_announce(catalogue: Catalogue, user_id: int) -> CourseProgress | None:
+    """The learner's newest completion while nothing has been done since: the home page says so."""
+    completion = db.session.scalars(
+        db.select(CourseCompletion)
+        .where(CourseCompletion.user_id == user_id)
+        .order_by(CourseCompletion.completed_at.desc())
+    ).first()
+    if completion is None or completion.course_id not in catalogue.courses:
+        return None
+    last_read_at = db.session.scalar(
+        db.select(db.func.max(ModuleRead.read_at)).where(ModuleRead.user_id == user_id)
+    )
+    last_started_at = db.session.scalar(
+        db.select(db.func.max(Attempt.started_at)).where(Attempt.user_id == user_id)
+    )
+    # A completion carries the time of the read or pass that made it: that is not "since".
+    if any(t is not None and t > completion.completed_at for t in (last_read_at, last_started_at)):
+        return None
+    progress = progress_in(catalogue, user_id, catalogue.courses[completion.course_id])
+    return progress if progress.is_complete else None

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from trainer.content import AGE_GROUPS, SECTORS
 from trainer.extensions import current_catalogue
-from trainer.progress import mark_module_read, progress_in
+from trainer.progress import mark_module_read, progress_in, quizzes_finished_by
 
 from . import bp
 from .queries import (
@@ -64,9 +64,12 @@ def complete_module(course_id: str, module_id: str):
 def cases():
     catalogue = current_catalogue()
     filters = CaseFilters.from_args(request.args)
+    found = filter_cases(catalogue, filters)
     return render_template(
         "learn/cases.html",
-        cases=filter_cases(catalogue, filters),
+        cases=found,
+        scenarios={case.id: scenarios_for_case(catalogue, case.id) for case in found},
+        finished=quizzes_finished_by(current_user.id) if current_user.is_authenticated else set(),
         filters=filters,
         themes=case_themes(catalogue),
         agencies=SECTORS,
