@@ -47,6 +47,19 @@ def start_scenario(page, base: str) -> None:
     page.get_by_role("button", name=re.compile("^(Start|Start again|Continue attempt)")).click()
 
 
+def register(page, base: str, email: str, name: str) -> None:
+    """Send the registration form as a health worker from an organisation not listed."""
+    page.goto(base + "/auth/register")
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Work email address").fill(email)
+    page.get_by_label("Organisation", exact=True).select_option("other")
+    page.get_by_label("If your organisation is not listed, enter its name").fill("Eastside GP")
+    page.get_by_label("Health").check()
+    page.get_by_label("Job role").fill("Practice nurse")
+    page.get_by_label("Create a password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+
+
 def test_register_and_confirm_through_the_emailed_link(live_server, page, outbox):
     email = f"reg-{uuid.uuid4().hex[:8]}@example.org"
     page.goto(live_server + "/auth/register")
@@ -144,15 +157,7 @@ def test_knowledge_check_page_is_accessible(live_server, page):
 
 def test_reset_a_forgotten_password_through_the_outbox(live_server, page, outbox):
     email = f"reset-{uuid.uuid4().hex[:8]}@example.org"
-    page.goto(live_server + "/auth/register")
-    page.get_by_label("Full name").fill("Sam Patel")
-    page.get_by_label("Work email address").fill(email)
-    page.get_by_label("Organisation", exact=True).select_option("other")
-    page.get_by_label("If your organisation is not listed, enter its name").fill("Eastside GP")
-    page.get_by_label("Health").check()
-    page.get_by_label("Job role").fill("Practice nurse")
-    page.get_by_label("Create a password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
+    register(page, live_server, email, "Sam Patel")
 
     page.goto(live_server + "/auth/reset")
     accessible(page)
