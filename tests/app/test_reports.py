@@ -142,7 +142,8 @@ def test_a_partnership_lead_sees_every_member_organisation(client, world):
     assert figure(page, "People and courses in view") == "5"
     assert figure(page, "Refresher due within 60 days") == "1"
     organisations = [
-        th.get_text(strip=True) for th in page.select("#by-organisation-caption ~ table tbody th")
+        th.get_text(strip=True)
+        for th in page.select("#by-organisation-caption ~ div table tbody th")
     ]
     assert organisations == ["Northbridge Council", "Northbridge Health"]
     assert "Faraway Police" not in text_of(page)

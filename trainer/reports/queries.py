@@ -1,7 +1,9 @@
 """Every report query, scoped here and only here: a lead sees the organisations they lead.
 
-Reports are built from completions, module reads and attempts' stored results only (decision
-4): never from reflections, decision records or what anyone answered.
+Reports are built from completions, module reads and attempts' stored results (decision 4),
+never from reflections or decision records. The one exception is the per-case view: the
+choices made in scenarios are read only to be counted per agency, never shown per person
+(decision 10).
 
 A row of a report is one person and one course, with its status:
   overdue      the latest completion's refresher date has come
@@ -35,6 +37,7 @@ from trainer.extensions import db
 from trainer.formats import LONDON
 from trainer.models import (
     AnonymousCompletion,
+    Answer,
     Attempt,
     CourseCompletion,
     LeadScope,
@@ -348,9 +351,9 @@ class Page:
     pages: int
 
 
-def page_of_rows(catalogue: Catalogue, scope: Scope) -> Page:
-    rows = report(catalogue, scope)
-    total = db.session.scalar(db.select(func.count()).select_from(rows))
+def page_of_rows(catalogue: Catalogue, scope: Scope, total: int) -> Page:
+    """One page of the rows in view; `total` is their number, known from the summary, so the
+    report is not worked out once more just to count it."""
     pages = max(1, -(-total // PAGE_SIZE))
     number = min(max(1, scope.filters.page), pages)
     query = ordered_rows(catalogue, scope).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
@@ -473,3 +476,65 @@ def people_to_remind(catalogue: Catalogue, scope: Scope) -> list[tuple[int, str,
         .where(rows.c.user_id.is_not(None), rows.c.status.in_(("overdue", "not-started")))
         .order_by(rows.c.name, rows.c.course_id)
     ).all()
+
+
+def _first_finished(scope: Scope, quiz_ids: list[str]):
+    """Each person's first finished attempt at each scenario, if it finished in the date range.
+
+    The first, because later attempts follow the best route the result page has shown them.
+    """
+    first = (
+        db.select(Attempt.user_id, Attempt.quiz_id, func.min(Attempt.number).label("number"))
+        .where(
+            Attempt.user_id.in_(_people(scope)),
+            Attempt.quiz_id.in_(quiz_ids),
+            Attempt.finished_at.is_not(None),
+        )
+        .group_by(Attempt.user_id, Attempt.quiz_id)
+        .subquery()
+    )
+    return (
+        db.select(Attempt.id, Attempt.quiz_id, Attempt.user_id)
+        .join(
+            first,
+            and_(
+                first.c.user_id == Attempt.user_id,
+                first.c.quiz_id == Attempt.quiz_id,
+                first.c.number == Attempt.number,
+            ),
+        )
+        .where(*_in_range(Attempt.finished_at, scope.filters))
+        .subquery("first_finished")
+    )
+
+
+def scenario_people(scope: Scope, quiz_ids: list[str]) -> dict[str, int]:
+    """How many people in view finished each scenario."""
+    if not quiz_ids:
+        return {}
+    attempts = _first_finished(scope, quiz_ids)
+    return dict(
+        db.session.execute(
+            db.select(attempts.c.quiz_id, func.count()).group_by(attempts.c.quiz_id)
+        ).all()
+    )
+
+
+def scenario_choices(scope: Scope, quiz_id: str):
+    """(attempt, agency, step, choice) for each choice on each person's first finished attempt
+    at a scenario, an attempt's choices together and in order; only ever counted, never shown.
+
+    A person's agency is their organisation's, or their own when the organisation is "other".
+    """
+    attempts = _first_finished(scope, [quiz_id])
+    agency = func.coalesce(func.nullif(Organisation.sector, "other"), User.sector)
+    query = (
+        db.select(attempts.c.id, agency, Answer.item_id, Answer.value)
+        .select_from(attempts)
+        .join(User, User.id == attempts.c.user_id)
+        .join(Organisation, User.organisation_id == Organisation.id)
+        .join(Answer, Answer.attempt_id == attempts.c.id)
+        .order_by(attempts.c.id, Answer.position)
+        .execution_options(yield_per=2000)
+    )
+    yield from db.session.execute(query)

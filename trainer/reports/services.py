@@ -18,7 +18,7 @@ from trainer.mail import send_email
 from trainer.models import AnonymousCompletion, CourseCompletion, Organisation, Team, User, audit
 from trainer.web import external_url
 
-from . import queries
+from . import cases, queries
 from .queries import STATUSES, Filters, Scope, Summary, Tally
 
 HEADER = (
@@ -89,7 +89,9 @@ def summary_tables(figures: Summary) -> list[Table]:
     ]
 
 
-def filters_in_words(catalogue: Catalogue, filters: Filters) -> list[tuple[str, str]]:
+def filters_in_words(
+    catalogue: Catalogue, filters: Filters, with_status: bool = True
+) -> list[tuple[str, str]]:
     """The filters as a board member would read them; "All" where nothing was chosen."""
     course = catalogue.courses.get(filters.course)
     org = db.session.get(Organisation, filters.org) if filters.org else None
@@ -105,7 +107,7 @@ def filters_in_words(catalogue: Catalogue, filters: Filters) -> list[tuple[str, 
         ("Job role", filters.job_role or "All job roles"),
         ("Completed from", long_date(filters.date_from) or "Any date"),
         ("Completed to", long_date(filters.date_to) or "Any date"),
-        ("Status", STATUSES.get(filters.status, "Any status")),
+        *([("Status", STATUSES.get(filters.status, "Any status"))] if with_status else []),
     ]
 
 
@@ -181,6 +183,25 @@ def send_reminders(viewer, catalogue: Catalogue, scope: Scope, today: date) -> i
     )
     db.session.commit()
     return len(people)
+
+
+def case_list(catalogue: Catalogue, scope: Scope) -> list[cases.CaseLine]:
+    """Each case example's scenario, with how many people in view finished it."""
+    scenarios = cases.scenarios_by_case(catalogue, scope.filters.course)
+    quiz_ids = [quiz.id for quizzes in scenarios.values() for quiz in quizzes]
+    return cases.case_lines(catalogue, scenarios, queries.scenario_people(scope, quiz_ids))
+
+
+def case_report(catalogue: Catalogue, scope: Scope, case_id: str) -> list[cases.ScenarioReport]:
+    """Routes and missed principles per agency for each scenario of a case example (none when
+    the case example is not in the course chosen or has no scenario)."""
+    scenarios = cases.scenarios_by_case(catalogue, scope.filters.course).get(case_id, [])
+    return [
+        cases.scenario_report(
+            catalogue, quiz, cases.count_routes(queries.scenario_choices(scope, quiz.id))
+        )
+        for quiz in scenarios
+    ]
 
 
 def query_args(filters: Filters) -> dict[str, str]:

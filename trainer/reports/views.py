@@ -36,15 +36,42 @@ def _chosen():
 def dashboard():
     form, scope = _chosen()
     catalogue = current_catalogue()
+    figures = queries.summary(catalogue, scope, SECTORS)
     return render_template(
         "reports/dashboard.html",
         form=form,
         scope=scope,
-        figures=queries.summary(catalogue, scope, SECTORS),
-        people=queries.page_of_rows(catalogue, scope),
+        figures=figures,
+        people=queries.page_of_rows(catalogue, scope, figures.overall.total),
         rows=lambda page: [services.person_row(catalogue, row) for row in page.rows],
         query=services.query_args(scope.filters),
         reminder=ReminderForm(),
+    )
+
+
+@bp.route("/reports/cases/")
+def cases():
+    _form, scope = _chosen()
+    catalogue = current_catalogue()
+    return render_template(
+        "reports/cases.html",
+        lines=services.case_list(catalogue, scope),
+        filters=services.filters_in_words(catalogue, scope.filters, with_status=False),
+        query=services.query_args(scope.filters),
+    )
+
+
+@bp.route("/reports/cases/<case_id>")
+def case(case_id: str):
+    _form, scope = _chosen()
+    catalogue = current_catalogue()
+    scenarios = services.case_report(catalogue, scope, case_id)
+    return render_template(
+        "reports/case.html",
+        case=found_or_404(catalogue.cases[case_id] if scenarios else None),
+        scenarios=scenarios,
+        filters=services.filters_in_words(catalogue, scope.filters, with_status=False),
+        query=services.query_args(scope.filters),
     )
 
 
