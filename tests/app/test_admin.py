@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import threading
 from datetime import UTC, date, datetime
 
 import pytest
 from bs4 import BeautifulSoup
 from flask import g
 
-from tests.conftest import get_page, make_app, make_organisation, make_user, sign_in
+from tests.conftest import get_page, make_organisation, make_user, sign_in
 from trainer.extensions import db
 from trainer.mail import outbox_folder
 from trainer.models import (
@@ -20,7 +19,6 @@ from trainer.models import (
     ImportBatch,
     LeadScope,
     Organisation,
-    RoleGrant,
     Team,
     User,
 )
@@ -340,44 +338,6 @@ def test_bad_rows_are_listed_and_left_out(client, places):
     assert len(page.select("#import-rows tbody tr")) == 1
 
 
-def confirm_in_threads(app, batch_id: int, threads: int = 8) -> list:
-    from trainer.admin import imports
-
-    results, barrier = [], threading.Barrier(threads)
-
-    def run() -> None:
-        with app.app_context():
-            admin = db.session.scalar(db.select(User).where(User.email == "admin@example.org"))
-            barrier.wait()
-            results.append(imports.confirm(admin, db.session.get(ImportBatch, batch_id)))
-            db.session.remove()
-
-    workers = [threading.Thread(target=run) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return results
-
-
-def test_confirming_the_same_preview_from_many_threads_imports_once(tmp_path):
-    from tests.conftest import fresh_database
-
-    with fresh_database(make_app(tmp_path)) as app:
-        make_organisation("Northbridge Council")
-        db.session.add(Team(organisation_id=1, name="Early help"))
-        make_user("admin", email="admin@example.org")
-        client = app.test_client()
-        sign_in(client, "admin@example.org")
-        upload(client, GOOD_CSV.encode())
-        batch_id = db.session.scalars(db.select(ImportBatch.id)).one()
-        db.session.remove()
-        results = confirm_in_threads(app, batch_id)
-        assert sorted(results, key=lambda r: r or 0) == [None] * 7 + [2]
-        assert people_count() == 3
-        assert db.session.scalar(db.select(db.func.count()).select_from(RoleGrant)) == 4
-
-
 def test_certificates_are_revoked_and_reissued_with_a_reason(client, places):
     sign_in(client, "admin@example.org")
     certificate = places["certificate"]
@@ -435,3 +395,25 @@ def test_the_command_line_imports_all_or_nothing(runner, places, tmp_path):
         not_admin.exit_code != 0
         and "is not the email address of an administrator" in not_admin.output
     )
+
+
+def test_certificates_are_found_by_a_code_typed_as_people_read_it(client, places):
+    from trainer.formats import grouped_code, new_certificate_code
+
+    certificate = places["certificate"]
+    certificate.code = new_certificate_code()
+    db.session.commit()
+    sign_in(client, "admin@example.org")
+    typed = grouped_code(certificate.code).lower().replace("-", " ")
+    found = get_page(client, "admin.certificates", q=typed)
+    assert grouped_code(certificate.code) in found.select_one("#certificates code").get_text()
+    client.post(f"/admin/certificates/{certificate.id}/revoke", data={"reason": "Wrong name"})
+    places["outsider"].name = "Corrected Name"
+    db.session.commit()
+    reissued = client.post(
+        f"/admin/certificates/{certificate.id}/reissue", data={"reason": "Name corrected"}
+    )
+    assert reissued.status_code == 302
+    db.session.refresh(certificate)
+    assert len(certificate.code) == 12 and certificate.revoked_at is None
+    assert certificate.holder_name == "Corrected Name"

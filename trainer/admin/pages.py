@@ -7,7 +7,7 @@ from flask import request
 from trainer.models import Organisation, User
 
 from . import queries
-from .forms import AuditFilterForm, OrganisationForm, PersonForm, RolesForm
+from .forms import AuditFilterForm, OrganisationForm, PeopleSearchForm, PersonForm, RolesForm
 
 
 def page_number() -> int:
@@ -61,3 +61,12 @@ def audit_filters() -> tuple[AuditFilterForm, queries.AuditFilters]:
         day_from=form.day_from.data if ok else None,
         day_to=form.day_to.data if ok else None,
     )
+
+
+def people_filters() -> tuple[PeopleSearchForm, str, int | None]:
+    """The people search from the query string: the form, the words searched, the organisation."""
+    form = PeopleSearchForm(request.args)
+    form.org.choices = [("", "All organisations"), *queries.organisation_choices()]
+    form.validate()
+    org = int(form.org.data) if (form.org.data or "").isdigit() else None
+    return form, form.q.data or "", org

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, or_
 
 from trainer.extensions import db
-from trainer.formats import LONDON
+from trainer.formats import LONDON, normalise_certificate_code
 from trainer.models import (
     AuditEvent,
     Certificate,
@@ -115,14 +115,20 @@ def not_listed() -> list[tuple[str, int]]:
 
 
 def certificates(search: str) -> list[tuple[Certificate, User]]:
-    """Certificates whose code, or whose holder's email, matches the search."""
+    """Certificates whose code (typed in any case, with or without its hyphens), or whose
+    holder's email, matches the search."""
     if not search:
         return []
     return db.session.execute(
         db.select(Certificate, User)
         .join(CourseCompletion, Certificate.completion_id == CourseCompletion.id)
         .join(User, CourseCompletion.user_id == User.id)
-        .where(or_(Certificate.code == search, User.email == search.lower()))
+        .where(
+            or_(
+                Certificate.code == normalise_certificate_code(search),
+                User.email == search.lower(),
+            )
+        )
         .order_by(Certificate.issued_at.desc())
     ).all()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from trainer.extensions import db
 from trainer.formats import LONDON, long_date
@@ -102,38 +103,57 @@ def set_roles(
         raise AdminError("You cannot remove your own administrator role: ask another administrator")
     if "lead" not in roles:
         orgs, partnerships = set(), set()
-    grants = db.session.scalars(db.select(RoleGrant).where(RoleGrant.user_id == person.id)).all()
-    added, removed = _sync(
-        list(grants), roles, lambda g: g.role, lambda r: RoleGrant(user_id=person.id, role=r)
+    person_id = person.id
+    for _ in range(2):
+        added, removed = _sync_roles(person_id, roles, orgs, partnerships)
+        audit.record(
+            "roles changed",
+            actor_id=admin.id,
+            person=person_id,
+            granted=added,
+            removed=removed,
+            organisations_led=sorted(orgs),
+            partnerships_led=sorted(partnerships),
+        )
+        try:
+            db.session.commit()
+        except (IntegrityError, StaleDataError):
+            # Someone saved this person's roles at the same moment: start again from theirs.
+            db.session.rollback()
+            continue
+        db.session.expire(person)
+        return
+    raise AdminError(
+        "Someone else changed these roles at the same moment: check them and save again"
     )
-    scopes = db.session.scalars(db.select(LeadScope).where(LeadScope.user_id == person.id)).all()
-    _sync(
-        [s for s in scopes if s.organisation_id],
-        orgs,
-        lambda s: s.organisation_id,
-        lambda o: LeadScope(user_id=person.id, organisation_id=o),
-    )
-    _sync(
-        [s for s in scopes if s.partnership_id],
-        partnerships,
-        lambda s: s.partnership_id,
-        lambda p: LeadScope(user_id=person.id, partnership_id=p),
-    )
-    audit.record(
-        "roles changed",
-        actor_id=admin.id,
-        person=person.id,
-        granted=added,
-        removed=removed,
-        organisations_led=sorted(orgs),
-        partnerships_led=sorted(partnerships),
-    )
-    # Someone else saving the same change at the same moment has already done it.
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-    db.session.expire(person)
+
+
+def _sync_roles(
+    person_id: int, roles: set[str], orgs: set[int], partnerships: set[int]
+) -> tuple[list, list]:
+    """Add and delete the person's role grants and lead scopes to match; nothing is written
+    until the caller commits."""
+    with db.session.no_autoflush:
+        grants = db.session.scalars(db.select(RoleGrant).where(RoleGrant.user_id == person_id))
+        scopes = db.session.scalars(
+            db.select(LeadScope).where(LeadScope.user_id == person_id)
+        ).all()
+        added, removed = _sync(
+            list(grants), roles, lambda g: g.role, lambda r: RoleGrant(user_id=person_id, role=r)
+        )
+        _sync(
+            [s for s in scopes if s.organisation_id],
+            orgs,
+            lambda s: s.organisation_id,
+            lambda o: LeadScope(user_id=person_id, organisation_id=o),
+        )
+        _sync(
+            [s for s in scopes if s.partnership_id],
+            partnerships,
+            lambda s: s.partnership_id,
+            lambda p: LeadScope(user_id=person_id, partnership_id=p),
+        )
+    return added, removed
 
 
 def set_active(admin: User, person: User, active: bool) -> None:

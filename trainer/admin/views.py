@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, stream_with_
 from flask_login import current_user, login_required
 
 from trainer.exports.csv import stream_csv
+from trainer.formats import grouped_code
 from trainer.web import download
 
 from . import bp, imports, queries, services
@@ -13,7 +14,6 @@ from .forms import (
     LinkForm,
     MergeForm,
     PartnershipForm,
-    PeopleSearchForm,
     ReasonForm,
     TeamForm,
     UploadForm,
@@ -23,6 +23,7 @@ from .pages import (
     fill_person_forms,
     organisation_form,
     page_number,
+    people_filters,
     query_without_page,
 )
 
@@ -146,21 +147,24 @@ def partnerships():
     )
 
 
-@bp.route("/people")
-def people():
-    form = PeopleSearchForm(request.args)
-    form.org.choices = [("", "All organisations"), *queries.organisation_choices()]
-    form.validate()
-    org = int(form.org.data) if (form.org.data or "").isdigit() else None
-    found, pages = queries.people(form.q.data or "", org, page_number())
+def _paged(template: str, form, found: dict, pages: int, **values):
+    """A page of a list, with what the pagination links need."""
     return render_template(
-        "admin/people.html",
+        template,
         form=form,
-        people=found,
         pages=pages,
         page=page_number(),
         query=query_without_page(),
+        **found,
+        **values,
     )
+
+
+@bp.route("/people")
+def people():
+    form, search, org = people_filters()
+    found, pages = queries.people(search, org, page_number())
+    return _paged("admin/people.html", form, {"people": found}, pages)
 
 
 @bp.route("/people/<int:user_id>", methods=["GET", "POST"])
@@ -272,9 +276,9 @@ def certificate(certificate_id: int, change: str):
             form.reason.errors.append(str(error))
         else:
             return _done(
-                f"Certificate {certificate.code} has been {change}d.",
+                f"Certificate {grouped_code(certificate.code)} has been {change}d.",
                 "admin.certificates",
-                q=certificate.code,
+                q=grouped_code(certificate.code),
             )
     return render_template(
         "admin/certificate.html", certificate=certificate, form=form, change=change
@@ -285,15 +289,7 @@ def certificate(certificate_id: int, change: str):
 def audit_log():
     form, filters = audit_filters()
     rows, pages = queries.audit_page(filters, page_number())
-    return render_template(
-        "admin/audit.html",
-        form=form,
-        rows=rows,
-        pages=pages,
-        page=page_number(),
-        query=query_without_page(),
-        when=services.when,
-    )
+    return _paged("admin/audit.html", form, {"rows": rows}, pages, when=services.when)
 
 
 @bp.route("/audit.csv")
