@@ -3,9 +3,10 @@
 from click.testing import CliRunner
 
 from tests.conftest import FIXTURES, VALID_CONTENT, make_app
+from trainer import demo
 from trainer.cli import main
 from trainer.extensions import db
-from trainer.models import User
+from trainer.models import CourseCompletion, User
 
 
 def test_check_content_prints_a_one_line_summary():
@@ -56,7 +57,12 @@ def test_seed_demo_prints_one_account_per_role_and_can_run_twice(tmp_path):
     for email in ("learner@", "trainer@", "lead@", "admin@"):
         assert email in first.output
     with app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 4
+        people = db.session.scalar(db.select(db.func.count()).select_from(User))
+        assert people == len(demo.ACCOUNTS) + len(demo.STAFF)  # the lead's staff, added once
+        completed = [s for *_rest, s in demo.STAFF if s in demo.REFRESHER_IN]
+        assert db.session.scalar(db.select(db.func.count()).select_from(CourseCompletion)) == len(
+            completed
+        )
 
 
 def test_demo_password_printed_is_the_one_that_works(tmp_path):
