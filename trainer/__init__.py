@@ -140,9 +140,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(cpd_bp)
+    app.register_blueprint(facilitate_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp)
-    app.register_blueprint(facilitate_bp)
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@contextmanager
+def served(app) -> Iterator[str]:
+    """The app served on a free local port while the block runs; its address."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     """The app served on a free local port, with the demo accounts (password PASSWORD)."""
@@ -46,12 +59,9 @@ def live_app(tmp_path_factory):
     with app.app_context():
         db.create_all()
         seed_demo(folder / "demo-accounts.txt", password=PASSWORD)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
+    with served(app) as address:
+        app.config["BASE_URL"] = address
+        yield app
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ def test_learner_signs_in_and_opens_a_course_and_module(live_server, page):
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert serious_accessibility_problems(page) == []
 
-    page.get_by_role("link", name="Sign in").click()
+    page.get_by_role("banner").get_by_role("link", name="Sign in").click()
     assert serious_accessibility_problems(page) == []
     page.get_by_label("Email address").fill("learner@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)

@@ -119,31 +119,48 @@ def _module_reads(catalogue: Catalogue, user_id: int) -> Iterator[Entry]:
 
 
 def _scenarios(catalogue: Catalogue, user_id: int) -> Iterator[Entry]:
-    """Each finished scenario (knowledge checks count within their course)."""
+    """Each finished scenario (knowledge checks count within their course). A scenario's time
+    counts once, on its first attempt that scored anything: a retake repeats the same learning,
+    and a score of 0% is no evidence of it."""
     finished = db.session.scalars(
-        db.select(Attempt).where(Attempt.user_id == user_id, Attempt.finished_at.is_not(None))
+        db.select(Attempt)
+        .where(Attempt.user_id == user_id, Attempt.finished_at.is_not(None))
+        .order_by(Attempt.finished_at, Attempt.id)
     )
+    credited: set[str] = set()
     for attempt in finished:
         quiz = catalogue.quizzes.get(attempt.quiz_id)
         if quiz is None or quiz.kind != "scenario":
             continue  # knowledge checks assess the modules; their time is in the course's
         case = catalogue.cases.get(quiz.case_example)
+        earns_time = bool(attempt.percent) and quiz.id not in credited
+        if earns_time:
+            credited.add(quiz.id)
         yield Entry(
             key=f"attempt-{attempt.id}",
             on=london_date(attempt.finished_at),
             activity_type="scenario",
             title=quiz.title,
             context=case.title if case else "",
-            minutes=quiz.duration_minutes,
+            minutes=quiz.duration_minutes if earns_time else 0,
             participatory_minutes=0,
             outcomes=(
                 f"Scored {attempt.percent}% ({'passed' if attempt.passed else 'not passed'})",
+                *_no_time_reason(attempt.percent, earns_time),
             ),
             evidence=Evidence(
                 "Result", "learn.attempt", {"quiz_id": quiz.id, "number": attempt.number}
             ),
             decision_record=attempt.decision_record,
         )
+
+
+def _no_time_reason(percent: int | None, earns_time: bool) -> tuple[str, ...]:
+    if earns_time:
+        return ()
+    if not percent:
+        return ("No CPD time: a score of 0% does not count",)
+    return ("No CPD time: this scenario's time counted on an earlier attempt",)
 
 
 def _completions(catalogue: Catalogue, user_id: int) -> Iterator[Entry]:

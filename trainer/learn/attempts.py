@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from random import SystemRandom
 
 from flask import abort
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +15,17 @@ from trainer.extensions import db
 from trainer.models import Answer, Attempt, DecisionRecord
 from trainer.progress import complete_if_ready, courses_completed_by_quiz
 from trainer.quiz import AnswerError, Result, ScenarioState, score_check, walk
+from trainer.quiz.finals import next_try_at, retake_wait
+from trainer.quiz.presentation import Presentation, from_stored, present
 from trainer.web import found_or_404
+
+
+class TooSoonToRetake(Exception):
+    """A failed final assessment cannot be started again until the course's wait is over."""
+
+    def __init__(self, when: datetime) -> None:
+        super().__init__(f"you can try again from {when.isoformat()}")
+        self.when = when
 
 
 def attempts_for(user_id: int, quiz_id: str) -> list[Attempt]:
@@ -28,32 +39,63 @@ def attempts_for(user_id: int, quiz_id: str) -> list[Attempt]:
 
 
 def open_attempt(user_id: int, quiz: Quiz) -> Attempt | None:
+    return _open_among(attempts_for(user_id, quiz.id), quiz)
+
+
+def _open_among(attempts: list[Attempt], quiz: Quiz) -> Attempt | None:
     """The unfinished attempt taken against the quiz as it is now, if any."""
-    for attempt in reversed(attempts_for(user_id, quiz.id)):
+    for attempt in reversed(attempts):
         if not attempt.is_finished and attempt.content_version == quiz.version:
             return attempt
     return None
 
 
-def start_or_resume(user_id: int, quiz: Quiz) -> Attempt:
-    attempt = open_attempt(user_id, quiz)
+def retake_from(catalogue: Catalogue, user_id: int, quiz: Quiz) -> datetime | None:
+    return _retake_from(catalogue, attempts_for(user_id, quiz.id), quiz)
+
+
+def _retake_from(catalogue: Catalogue, attempts: list[Attempt], quiz: Quiz) -> datetime | None:
+    """When the learner may start the quiz again, if a course asks them to wait after failing."""
+    last = max((a for a in attempts if a.is_finished), key=lambda a: a.finished_at, default=None)
+    return next_try_at(
+        retake_wait(catalogue, quiz.id),
+        last.finished_at if last else None,
+        last.passed if last else None,
+        datetime.now(UTC),
+    )
+
+
+def start_or_resume(catalogue: Catalogue, user_id: int, quiz: Quiz) -> Attempt:
+    """The open attempt, or a new one with its presentation drawn and stored as it is made."""
+    # One read decides both: presses that race then agree on the new number, and the unique
+    # (user, quiz, number) key lets only one of them make it.
+    earlier = attempts_for(user_id, quiz.id)
+    attempt = _open_among(earlier, quiz)
     if attempt:
         return attempt
-    numbers = [a.number for a in attempts_for(user_id, quiz.id)]
+    when = _retake_from(catalogue, earlier, quiz)
+    if when:
+        raise TooSoonToRetake(when)
+    asked_last = presentation(quiz, earlier[-1]).question_ids if earlier else ()
     attempt = Attempt(
         user_id=user_id,
         quiz_id=quiz.id,
-        number=max(numbers, default=0) + 1,
+        number=max((a.number for a in earlier), default=0) + 1,
         content_version=quiz.version,
+        presentation=present(quiz, SystemRandom(), avoid=asked_last).as_data(),
     )
     db.session.add(attempt)
     try:
         db.session.commit()
     except IntegrityError:
-        # A second "Start" press raced this one: use the attempt it made.
+        # A second "Start" press raced this one: use the attempt it made, and its presentation.
         db.session.rollback()
         return open_attempt(user_id, quiz) or abort(409)
     return attempt
+
+
+def presentation(quiz: Quiz, attempt: Attempt) -> Presentation:
+    return from_stored(quiz, attempt.presentation)
 
 
 def attempt_or_404(user_id: int, quiz_id: str, number: int) -> Attempt:
@@ -109,13 +151,14 @@ def answer_step(
 
 
 def submit_check(catalogue: Catalogue, quiz: Quiz, attempt: Attempt, answers: dict) -> None:
-    """Store a complete set of answers and finish; a second submission changes nothing."""
+    """Store an answer to every question asked and finish; a second submission changes nothing."""
     if attempt.is_finished or attempt.answers:
         return
-    for question in quiz.questions:
+    asked = presentation(quiz, attempt).questions(quiz)
+    for question in asked:
         if not _add_answer(attempt, question.id, answers[question.id]):
             return
-    _finish(catalogue, attempt, score_check(quiz, answers))
+    _finish(catalogue, attempt, score_check(quiz, answers, asked))
     db.session.commit()
 
 

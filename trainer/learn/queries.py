@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from trainer.content import AGE_GROUPS, SECTORS, Catalogue
-from trainer.content.model import CaseExample, Course, Module, Quiz
+from trainer.content.model import CaseExample, Course, Module, Question, Quiz
 from trainer.formats import theme_label
 from trainer.web import found_or_404
 
@@ -92,9 +92,11 @@ def sees_facilitator_notes(user) -> bool:
     )
 
 
-def check_error_list(quiz: Quiz, problems: dict[str, str]) -> list[dict[str, str]]:
-    """The error summary of a knowledge check: each problem linked to its question."""
-    numbers = {q.id: n for n, q in enumerate(quiz.questions, start=1)}
+def check_error_list(
+    questions: Sequence[Question], problems: dict[str, str]
+) -> list[dict[str, str]]:
+    """The error summary of a knowledge check: each problem linked to its question as numbered."""
+    numbers = {q.id: n for n, q in enumerate(questions, start=1)}
     return [
         {"text": f"Question {numbers[question_id]}: {message}", "href": f"#q-{question_id}"}
         for question_id, message in problems.items()

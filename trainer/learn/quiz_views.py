@@ -6,7 +6,11 @@ from flask_login import current_user, login_required
 from trainer.content.model import Quiz
 from trainer.extensions import current_catalogue
 from trainer.models import Attempt
+from trainer.progress import completions_with
 from trainer.quiz import AnswerError, parse_answers, review
+from trainer.quiz.decisions import decision_count
+from trainer.quiz.finals import shows_answers
+from trainer.quiz.presentation import question_count
 
 from . import attempts, bp
 from .forms import DecisionRecordForm
@@ -20,20 +24,29 @@ def _quiz(quiz_id: str) -> Quiz:
 @bp.route("/quizzes/<quiz_id>")
 @login_required
 def quiz(quiz_id: str):
-    quiz = _quiz(quiz_id)
-    return render_template(
-        "learn/quiz.html",
-        quiz=quiz,
-        attempts=attempts.attempts_for(current_user.id, quiz.id),
-        open_attempt=attempts.open_attempt(current_user.id, quiz),
-    )
+    return _quiz_page(_quiz(quiz_id))
 
 
 @bp.route("/quizzes/<quiz_id>/start", methods=["POST"])
 @login_required
 def start_quiz(quiz_id: str):
-    attempt = attempts.start_or_resume(current_user.id, _quiz(quiz_id))
+    quiz = _quiz(quiz_id)
+    try:
+        attempt = attempts.start_or_resume(current_catalogue(), current_user.id, quiz)
+    except attempts.TooSoonToRetake:
+        return _quiz_page(quiz), 409  # the page says from when they can try again
     return redirect(url_for("learn.attempt", quiz_id=quiz_id, number=attempt.number))
+
+
+def _quiz_page(quiz: Quiz):
+    return render_template(
+        "learn/quiz.html",
+        quiz=quiz,
+        question_count=question_count(quiz),
+        attempts=attempts.attempts_for(current_user.id, quiz.id),
+        open_attempt=attempts.open_attempt(current_user.id, quiz),
+        retake_from=attempts.retake_from(current_catalogue(), current_user.id, quiz),
+    )
 
 
 @bp.route("/quizzes/<quiz_id>/attempts/<int:number>", methods=["GET", "POST"])
@@ -69,24 +82,33 @@ def _scenario_step(quiz: Quiz, attempt: Attempt):
     if state.path:
         previous = quiz.step(state.path[-1].step_id)
         last = previous.choice(state.path[-1].choice_id)
+    choices = attempts.presentation(quiz, attempt).choices(state.next_step)
     return render_template(
-        "learn/scenario_step.html", quiz=quiz, attempt=attempt, state=state, last=last, error=error
+        "learn/scenario_step.html",
+        quiz=quiz,
+        state=state,
+        last=last,
+        choices=choices,
+        decision=decision_count(quiz, state),
+        error=error,
     )
 
 
 def _check(quiz: Quiz, attempt: Attempt):
     problems: dict[str, str] = {}
+    presentation = attempts.presentation(quiz, attempt)
+    asked = presentation.questions(quiz)
     if request.method == "POST":
-        answers, problems = parse_answers(quiz.questions, request.form.to_dict(flat=False))
+        answers, problems = parse_answers(asked, request.form.to_dict(flat=False))
         if not problems:
             attempts.submit_check(current_catalogue(), quiz, attempt, answers)
             return redirect(url_for("learn.attempt", quiz_id=quiz.id, number=attempt.number))
     return render_template(
         "learn/check.html",
         quiz=quiz,
-        attempt=attempt,
+        questions=[(question, presentation.options(question)) for question in asked],
         errors=problems,
-        error_list=check_error_list(quiz, problems),
+        error_list=check_error_list(asked, problems),
         given=request.form,
     )
 
@@ -94,6 +116,7 @@ def _check(quiz: Quiz, attempt: Attempt):
 def _result(quiz: Quiz, attempt: Attempt, form: DecisionRecordForm):
     given = attempts.given(attempt)
     is_scenario = quiz.kind == "scenario"
+    asked = attempts.presentation(quiz, attempt).questions(quiz)
     return render_template(
         "learn/result.html",
         quiz=quiz,
@@ -103,7 +126,9 @@ def _result(quiz: Quiz, attempt: Attempt, form: DecisionRecordForm):
         critical=review.critical_errors(quiz, given) if is_scenario else [],
         best_route=review.best_route(quiz) if is_scenario else [],
         reread=review.modules_to_reread(current_catalogue(), quiz, given),
-        reviews=[] if is_scenario else review.review_check(quiz, dict(given)),
+        shows_answers=shows_answers(current_catalogue(), quiz.id, bool(attempt.passed)),
+        completions=completions_with(current_catalogue(), attempt),
+        reviews=[] if is_scenario else review.review_check(quiz, dict(given), asked),
     )
 
 
