@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import AnyOf, Email, InputRequired, Length, ValidationError
+from wtforms.validators import AnyOf, Email, EqualTo, InputRequired, Length, ValidationError
 
 from trainer.content import SECTORS
 from trainer.web import strip_text
@@ -45,6 +45,18 @@ def new_password_field(label: str) -> PasswordField:
                 max=128,
                 message=f"Password must be between {MIN_PASSWORD} and 128 characters",
             ),
+        ],
+    )
+
+
+def confirm_password_field(new_password_field_name: str) -> PasswordField:
+    """The new password typed again, which must match the field named."""
+    return PasswordField(
+        "Confirm new password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message="Confirm your new password"),
+            EqualTo(new_password_field_name, message="Enter the same new password in both boxes"),
         ],
     )
 

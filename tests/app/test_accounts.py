@@ -135,7 +135,7 @@ def test_new_password_must_be_typed_twice_the_same(client, app):
     text = client.post(
         link_in(outbox(app)[-1]), data={"password": NEW_PASSWORD, "confirm": "something else"}
     ).get_data(as_text=True)
-    assert "Enter the same password in both boxes" in text
+    assert "Enter the same new password in both boxes" in text
 
 
 def test_reset_links_use_the_configured_base_url_not_the_request_host(client, app):

@@ -5,18 +5,10 @@ import subprocess
 import sys
 import textwrap
 
+from tests.app.test_learning import RIGHT_CHECK
 from tests.conftest import VALID_CONTENT, make_app, make_user, sign_in
 from trainer.extensions import db
 from trainer.models import Answer, Attempt
-
-RIGHT_CHECK = {
-    "q-purpose": "a",
-    "q-which": ["accurate", "timely"],
-    "q-consent-always": "false",
-    "q-order-purpose": "1",
-    "q-order-share": "2",
-    "q-order-record": "3",
-}
 
 # Run in a separate process, which dies (os._exit, as a kill would) after every answer of a
 # knowledge check has been written to the transaction and before it is committed.

@@ -4,10 +4,11 @@ from datetime import date
 
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSubmitInput
 from wtforms import PasswordField, RadioField, SubmitField
-from wtforms.validators import EqualTo, InputRequired, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from trainer.forms import (
     ChoosesOrganisation,
+    confirm_password_field,
     email_field,
     full_name_field,
     job_role_field,
@@ -84,14 +85,7 @@ class EmailForm(ChecksPassword, Form):
 class PasswordForm(ChecksPassword, Form):
     password = current_password_field()
     new_password = new_password_field("New password")
-    confirm = PasswordField(
-        "Confirm new password",
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired(message="Confirm your new password"),
-            EqualTo("new_password", message="Enter the same new password in both boxes"),
-        ],
-    )
+    confirm = confirm_password_field("new_password")
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 

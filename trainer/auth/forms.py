@@ -5,10 +5,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
 )
 from wtforms import PasswordField, SubmitField
-from wtforms.validators import EqualTo, InputRequired
+from wtforms.validators import InputRequired
 
 from trainer.forms import (
     ChoosesOrganisation,
+    confirm_password_field,
     email_field,
     full_name_field,
     job_role_field,
@@ -53,12 +54,5 @@ class ResetRequestForm(Form):
 
 class NewPasswordForm(Form):
     password = new_password_field("New password")
-    confirm = PasswordField(
-        "Confirm new password",
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired(message="Confirm your new password"),
-            EqualTo("password", message="Enter the same password in both boxes"),
-        ],
-    )
+    confirm = confirm_password_field("password")
     submit = SubmitField("Change password", widget=GovSubmitInput())
