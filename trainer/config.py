@@ -52,10 +52,10 @@ def _truthy(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def load_config(instance_path: Path, overrides: Mapping | None = None) -> dict:
-    """Build the app's configuration from defaults, then the environment, then overrides."""
+def _defaults(instance_path: Path) -> dict:
+    """Safe settings for a laptop; the README's configuration table lists them."""
     project_root = Path(__file__).resolve().parent.parent
-    config: dict = {
+    return {
         "SECRET_KEY": "",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'trainer.db'}",
         "CONTENT_DIR": str(project_root),
@@ -92,6 +92,11 @@ def load_config(instance_path: Path, overrides: Mapping | None = None) -> dict:
         "AUDIT_RETENTION_YEARS": 6,
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # a larger upload raises it on its own view
     }
+
+
+def load_config(instance_path: Path, overrides: Mapping | None = None) -> dict:
+    """Build the app's configuration from defaults, then the environment, then overrides."""
+    config = _defaults(instance_path)
     for variable, key in ENVIRONMENT.items():
         value = os.environ.get(variable)
         if value:
