@@ -35,7 +35,9 @@ def check_content(content_dir: Path | None) -> None:
     """Validate every content file and print what was loaded, or every problem found."""
     from .config import load_config
 
-    folder = content_dir or Path(load_config(Path("instance"))["CONTENT_DIR"])
+    # Only the content folder is wanted: no secret key, so nothing is written anywhere.
+    settings = load_config(Path("instance"), {"SECRET_KEY": "not-needed-to-check-content"})
+    folder = content_dir or Path(settings["CONTENT_DIR"])
     try:
         catalogue = load_catalogue(folder)
     except ContentError as error:

@@ -142,6 +142,7 @@ def instance_secret_key(instance_path: Path) -> str:
     """
     path = instance_path / KEY_FILE_NAME
     if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
         # Written aside, then linked into place: two workers starting at once agree on one key.
         draft = instance_path / f".{KEY_FILE_NAME}.{secrets.token_hex(8)}"
         descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
