@@ -199,6 +199,7 @@ def test_model_records_keep_each_sentence_on_one_line(curriculum_server, page):
     sign_in_as(page, curriculum_server, "lead@example.org", PASSWORD)
     page.goto(curriculum_server + "/quizzes/scenario-csc-neighbour-referral")
     page.get_by_role("button", name=re.compile("^(Start|Start again|Continue attempt)")).click()
+    page.locator("input[name=choice]").first.wait_for()  # the first decision, not the overview
     while page.locator("input[name=choice]").count():
         page.locator("input[name=choice]").first.check()
         with page.expect_navigation():  # count the next page's choices, not this one's
