@@ -5,6 +5,8 @@ Revises: 0005
 Create Date: 2026-11-27 21:15:00
 
 """
+from contextlib import contextmanager
+
 from alembic import op
 import sqlalchemy as sa
 import trainer.models.types
@@ -16,7 +18,33 @@ branch_labels = None
 depends_on = None
 
 
+@contextmanager
+def foreign_keys_off():
+    """SQLite rebuilds `user` and `organisation` to add their foreign keys: with foreign keys
+    on, dropping the old tables would delete everything that refers to them."""
+    if op.get_bind().dialect.name != 'sqlite':
+        yield
+        return
+    with op.get_context().autocommit_block():
+        op.execute('PRAGMA foreign_keys=OFF')
+    if op.get_bind().exec_driver_sql('PRAGMA foreign_keys').scalar():
+        raise RuntimeError('foreign keys are still on: the tables cannot be rebuilt safely')
+    yield
+    with op.get_context().autocommit_block():
+        op.execute('PRAGMA foreign_keys=ON')
+
+
 def upgrade():
+    with foreign_keys_off():
+        _upgrade()
+
+
+def downgrade():
+    with foreign_keys_off():
+        _downgrade()
+
+
+def _upgrade():
     op.create_table(
         'partnership',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -48,7 +76,7 @@ def upgrade():
         batch_op.create_foreign_key('fk_user_team_id', 'team', ['team_id'], ['id'], ondelete='SET NULL')
 
 
-def downgrade():
+def _downgrade():
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_constraint('fk_user_team_id', type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_user_team_id'))
