@@ -42,6 +42,7 @@ def test_details_change_and_the_form_starts_with_what_is_held(client, lena):
     org = make_organisation("Riverside Primary School", "education")
     form = BeautifulSoup(client.get("/account/details").get_data(as_text=True), "html.parser")
     assert form.select_one("#name")["value"] == "Test Learner"
+    assert form.select_one("#organisation option[selected]")["value"] == "other"
     response = client.post(
         "/account/details",
         data={

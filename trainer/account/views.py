@@ -4,6 +4,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from trainer.extensions import current_catalogue, db, login_manager
+from trainer.forms import OTHER_ORGANISATION
 from trainer.models import audit
 from trainer.models.people import organisation_choices
 from trainer.web import download
@@ -59,7 +60,14 @@ def delete():
 @bp.route("/account/details", methods=["GET", "POST"])
 def details():
     user = current_user._get_current_object()
-    form = DetailsForm(obj=user, organisation=str(user.organisation_id or "other"))
+    # Given field by field: `obj=user` would fill the select with the Organisation object.
+    form = DetailsForm(
+        name=user.name,
+        organisation=str(user.organisation_id or OTHER_ORGANISATION),
+        organisation_other=user.organisation_other,
+        sector=user.sector,
+        job_role=user.job_role,
+    )
     form.set_organisations(organisation_choices())
     if form.validate_on_submit():
         changes.update_details(user, form)
