@@ -127,3 +127,20 @@ def test_a_wrong_current_password_changes_nothing(client, lena):
     ).get_data(as_text=True)
     assert "Enter your current password" in text
     assert db.session.get(User, lena.id).check_password(PASSWORD)
+
+
+@pytest.mark.parametrize(
+    "path", ["/account", "/account/details", "/cpd/activities/new", "/sessions/new"]
+)
+def test_every_group_of_choices_is_named_by_its_legend(app, client, path):
+    make_user("trainer", email="tess@example.org")
+    sign_in(client, "tess@example.org")
+    page = BeautifulSoup(client.get(path).get_data(as_text=True), "html.parser")
+    fieldsets = page.select("fieldset")
+    assert fieldsets, path
+    assert all(f.legend and f.legend.get_text(strip=True) for f in fieldsets), path
+
+
+def test_the_registration_sectors_are_named_by_their_legend(client):
+    page = BeautifulSoup(client.get("/auth/register").get_data(as_text=True), "html.parser")
+    assert page.select_one("fieldset legend").get_text(strip=True) == "Which sector do you work in?"
