@@ -16,8 +16,11 @@ from .extensions import db
 
 def _create_app(*_args) -> Flask:
     from . import create_app
+    from .database import bind_migrations
 
-    return create_app()
+    app = create_app()
+    bind_migrations(app)
+    return app
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
@@ -53,7 +56,10 @@ def init_db() -> None:
     """Create the database, or bring it up to the latest schema."""
     from flask_migrate import upgrade
 
-    upgrade(directory=current_app.extensions["migrate"].directory)
+    from .database import MIGRATIONS, bind_migrations
+
+    bind_migrations(current_app)
+    upgrade(directory=str(MIGRATIONS))
     click.echo("Database is up to date.")
 
 

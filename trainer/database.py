@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from flask import Flask
 from sqlalchemy import Table, event, literal, select
 from sqlalchemy.engine import Engine
+
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def configure_engine(engine: Engine) -> None:
@@ -29,3 +34,18 @@ def is_reachable(engine: Engine, table: Table) -> bool:
     except Exception:  # any failure means not healthy; the health check reports, never raises
         return False
     return True
+
+
+def bind_migrations(app: Flask) -> None:
+    """Make the schema migrations available to the `trainer` command.
+
+    Only the command line binds them: a web worker never imports Alembic, which would add
+    memory to every worker and time to every start.
+    """
+    if "migrate" in app.extensions:
+        return
+    from flask_migrate import Migrate
+
+    from .extensions import db
+
+    Migrate(app, db, directory=str(MIGRATIONS))

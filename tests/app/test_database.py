@@ -7,6 +7,7 @@ from flask_migrate import upgrade
 from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import make_organisation, make_user
+from trainer.database import MIGRATIONS, bind_migrations
 from trainer.extensions import db
 from trainer.models import RoleGrant
 
@@ -15,7 +16,8 @@ def test_migrations_build_exactly_the_schema_the_models_describe(app):
     db.drop_all()
     with db.engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    upgrade(directory=app.extensions["migrate"].directory)
+    bind_migrations(app)
+    upgrade(directory=str(MIGRATIONS))
     with db.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
     assert differences == []

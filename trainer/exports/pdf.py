@@ -1,65 +1,12 @@
-"""PDFs drawn with fpdf2: A4, selectable text, DejaVu Sans embedded (covers £ and accents)."""
+"""Certificates and CPD records as PDFs: what each holds, and how it is laid out."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-
-import qrcode
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
 from trainer.formats import hours, long_date
-
-FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "build" / "fonts"
-SERVICE_NAME = "Information Sharing Training"
-BLUE = (29, 112, 184)
-GREY = (80, 88, 95)
-
-
-class _Document(FPDF):
-    def __init__(self, title: str, orientation: str = "portrait") -> None:
-        super().__init__(orientation=orientation, unit="mm", format="A4")
-        if not (FONT_DIR / "DejaVuSans.ttf").exists():
-            raise FileNotFoundError(f"{FONT_DIR}/DejaVuSans.ttf is missing: run make assets")
-        self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-        self.set_title(title)
-        self.set_author(SERVICE_NAME)
-        self.set_creator(SERVICE_NAME)
-        self.set_lang("en-GB")
-        self.set_margins(18, 18, 18)
-        self.set_auto_page_break(True, margin=18)
-        self.set_font("DejaVu", size=11)
-
-    def line_of(
-        self, text: str, size: float = 11, bold: bool = False, colour=(0, 0, 0), gap: float = 1.5
-    ) -> None:
-        self.set_font("DejaVu", "B" if bold else "", size)
-        self.set_text_color(*colour)
-        self.multi_cell(0, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.ln(gap)
-        self.set_text_color(0, 0, 0)
-
-    def rule(self) -> None:
-        self.set_draw_color(*GREY)
-        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
-        self.ln(3)
-
-
-def _draw_qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
-    code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    code.add_data(data)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    cell = size / len(matrix)
-    pdf.set_fill_color(0, 0, 0)
-    for row, line in enumerate(matrix):
-        for column, dark in enumerate(line):
-            if dark:
-                pdf.rect(x + column * cell, y + row * cell, cell, cell, style="F")
 
 
 @dataclass(frozen=True)
@@ -74,7 +21,9 @@ class CertificateData:
 
 
 def certificate_pdf(data: CertificateData) -> bytes:
-    pdf = _Document(f"Certificate: {data.course_title}", orientation="landscape")
+    from .document import BLUE, GREY, SERVICE_NAME, Document, XPos, YPos, draw_qr
+
+    pdf = Document(f"Certificate: {data.course_title}", orientation="landscape")
     pdf.add_page()
     pdf.set_draw_color(*BLUE)
     pdf.set_line_width(1.5)
@@ -99,7 +48,7 @@ def certificate_pdf(data: CertificateData) -> bytes:
         pdf.cell(0, 7, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
     pdf.line_of(f"Check this certificate at {data.verify_url}", size=10, colour=GREY)
-    _draw_qr(pdf, data.verify_url, pdf.w - 18 - 45, pdf.h - 18 - 55, 40)
+    draw_qr(pdf, data.verify_url, pdf.w - 18 - 45, pdf.h - 18 - 55, 40)
     return bytes(pdf.output())
 
 
@@ -132,7 +81,9 @@ class RecordData:
 
 
 def cpd_record_pdf(data: RecordData) -> bytes:
-    pdf = _Document(f"CPD record: {data.holder_name}")
+    from .document import BLUE, GREY, SERVICE_NAME, Document
+
+    pdf = Document(f"CPD record: {data.holder_name}")
     pdf.add_page()
     pdf.line_of(SERVICE_NAME, size=11, bold=True, colour=BLUE)
     pdf.line_of(f"CPD record: {data.holder_name}", size=20, bold=True, gap=3)

@@ -10,12 +10,12 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-
-import xlsxwriter
-from fpdf.enums import XPos, YPos
+from typing import TYPE_CHECKING
 
 from .csv import safe_cell
-from .pdf import BLUE, GREY, SERVICE_NAME, _Document
+
+if TYPE_CHECKING:
+    from .document import Document
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ def _cell(sheet, row: int, col: int, value, formats: dict) -> None:
 
 def report_xlsx(header: Sequence[str], rows: Iterable[Sequence], summary: ReportSummary) -> bytes:
     """A workbook: the summary first, then every person, with a frozen header row."""
+    import xlsxwriter
+
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False})
     formats = {
@@ -101,7 +103,9 @@ def _summary_sheet(sheet, summary: ReportSummary, formats: dict) -> None:
 
 def report_pdf(summary: ReportSummary) -> bytes:
     """A summary fit for a safeguarding partnership board: figures only, no names."""
-    pdf = _Document(summary.title, orientation="landscape")
+    from .document import BLUE, GREY, SERVICE_NAME, Document
+
+    pdf = Document(summary.title, orientation="landscape")
     pdf.add_page()
     pdf.line_of(SERVICE_NAME, size=11, bold=True, colour=BLUE)
     pdf.line_of(summary.title, size=20, bold=True, gap=2)
@@ -119,7 +123,9 @@ def report_pdf(summary: ReportSummary) -> bytes:
     return bytes(pdf.output())
 
 
-def _pdf_table(pdf: _Document, table: Table) -> None:
+def _pdf_table(pdf: Document, table: Table) -> None:
+    from .document import XPos, YPos
+
     pdf.set_font("DejaVu", size=9)
     first = 80
     rest = (pdf.w - pdf.l_margin - pdf.r_margin - first) / max(1, len(table.header) - 1)

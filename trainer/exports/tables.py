@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .pdf import BLUE, GREY, SERVICE_NAME, _Document
-
 
 @dataclass(frozen=True)
 class Table:
@@ -17,7 +15,9 @@ class Table:
 
 
 def tables_pdf(title: str, lines: Sequence[str], tables: Sequence[Table]) -> bytes:
-    pdf = _Document(title, orientation="landscape")
+    from .document import BLUE, GREY, SERVICE_NAME, Document
+
+    pdf = Document(title, orientation="landscape")
     pdf.add_page()
     pdf.line_of(SERVICE_NAME, size=11, bold=True, colour=BLUE)
     pdf.line_of(title, size=18, bold=True, gap=2)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 
-import qrcode
-import qrcode.image.svg
 from flask import current_app
 
 from trainer.content import SECTORS, Catalogue
@@ -40,6 +38,9 @@ def calendar_file(session: TrainingSession) -> str:
 
 def join_qr_svg(session: TrainingSession) -> bytes:
     """The join link as a QR code for phones in the room."""
+    import qrcode
+    import qrcode.image.svg
+
     link = external_url("facilitate.join", code=session.join_code or "")
     image = qrcode.make(link, image_factory=qrcode.image.svg.SvgPathImage, border=2)
     out = io.BytesIO()

@@ -1,0 +1,46 @@
+"""A web worker loads only what serving pages needs: PDF, QR code, image, spreadsheet and
+migration libraries are imported by the requests and commands that use them."""
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import VALID_CONTENT
+
+HEAVY = ("fpdf", "qrcode", "PIL", "xlsxwriter", "flask_migrate", "alembic")
+
+SERVE_A_PAGE = """
+import json, sys
+from trainer import create_app
+app = create_app({
+    "INSTANCE_PATH": sys.argv[1], "SECRET_KEY": "x" * 40, "CONTENT_DIR": sys.argv[2],
+    "SQLALCHEMY_DATABASE_URI": "sqlite:///" + sys.argv[1] + "/t.db",
+})
+before = sorted(name for name in json.loads(sys.argv[3]) if name in sys.modules)
+page = app.test_client().get("/")
+print(json.dumps({"before": before, "status": page.status_code,
+                  "after": sorted(name for name in json.loads(sys.argv[3]) if name in sys.modules)}))
+"""
+
+
+def test_a_worker_starts_and_serves_pages_without_the_heavy_libraries(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", SERVE_A_PAGE, str(tmp_path), str(VALID_CONTENT), json.dumps(HEAVY)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen == {"before": [], "status": 200, "after": []}
+
+
+def test_the_command_line_still_has_the_migrations(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRAINER_INSTANCE_DIR", str(tmp_path))
+    monkeypatch.setenv("TRAINER_CONTENT_DIR", str(VALID_CONTENT))
+    result = subprocess.run(
+        [sys.executable, "-m", "trainer.cli", "db", "heads"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "(head)" in result.stdout
