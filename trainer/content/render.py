@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,10 +55,12 @@ _ALLOWED_STYLES = {"text-align"}
 
 
 class _InternalLinks(InlineProcessor):
-    def __init__(self, pattern: str, resolver: Resolver, broken: list[str]) -> None:
+    """Resolves `[[kind:id]]` through the resolver of the document being converted."""
+
+    def __init__(self, pattern: str) -> None:
         super().__init__(pattern)
-        self.resolver = resolver
-        self.broken = broken
+        self.resolver: Resolver = lambda _kind, _ref: None
+        self.broken: list[str] = []
 
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:
         kind, ref = m.group("kind"), m.group("id").strip()
@@ -135,18 +138,33 @@ class _ScrollingTables(Treeprocessor):
                 wrapper.append(element)
 
 
+_converters = threading.local()
+
+
+def _converter() -> tuple[markdown.Markdown, _InternalLinks]:
+    """This thread's Markdown converter, built once: building one costs more than most
+    conversions, and a curriculum has thousands of Markdown fields."""
+    if not hasattr(_converters, "md"):
+        md = markdown.Markdown(
+            extensions=["tables", "footnotes", "admonition", "def_list", "toc", "sane_lists"],
+            extension_configs={"toc": {"toc_depth": "2-2", "permalink": False}},
+            output_format="html",
+        )
+        links = _InternalLinks(LINK_PATTERN)
+        md.inlinePatterns.register(links, "internal", 175)
+        md.preprocessors.register(_ListsAfterParagraphs(md), "lists-after-paragraphs", 25)
+        # Last of all (after "unescape", priority 0), so the headings' text is final.
+        md.treeprocessors.register(_ScrollingTables(md), "scrolling-tables", -1)
+        _converters.md, _converters.links = md, links
+    return _converters.md, _converters.links
+
+
 def render_markdown(text: str, resolver: Resolver) -> Rendered:
     """Render author Markdown to sanitised HTML and report links that do not resolve."""
     broken: list[str] = []
-    md = markdown.Markdown(
-        extensions=["tables", "footnotes", "admonition", "def_list", "toc", "sane_lists"],
-        extension_configs={"toc": {"toc_depth": "2-2", "permalink": False}},
-        output_format="html",
-    )
-    md.inlinePatterns.register(_InternalLinks(LINK_PATTERN, resolver, broken), "internal", 175)
-    md.preprocessors.register(_ListsAfterParagraphs(md), "lists-after-paragraphs", 25)
-    # Last of all (after "unescape", priority 0), so the headings' text is final.
-    md.treeprocessors.register(_ScrollingTables(md), "scrolling-tables", -1)
+    md, links = _converter()
+    md.reset()
+    links.resolver, links.broken = resolver, broken
     html = md.convert(text)
     toc = tuple((token["id"], token["name"]) for token in md.toc_tokens)
     clean = nh3.clean(
@@ -162,7 +180,9 @@ def render_markdown(text: str, resolver: Resolver) -> Rendered:
 
 def plain_text(text: str) -> str:
     """Markdown source reduced to text, for tooltips and exports."""
-    html = markdown.markdown(
-        re.sub(LINK_PATTERN, lambda m: m.group("label") or m.group("id"), text)
-    )
+    if not hasattr(_converters, "plain"):
+        _converters.plain = markdown.Markdown()
+    md = _converters.plain
+    md.reset()
+    html = md.convert(re.sub(LINK_PATTERN, lambda m: m.group("label") or m.group("id"), text))
     return " ".join(nh3.clean(html, tags=set()).split())
