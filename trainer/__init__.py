@@ -21,7 +21,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     """Build the app: config, extensions, content, blueprints, errors, filters and commands."""
     app = Flask(
         __name__,
-        instance_path=_instance_path(config),
+        instance_path=instance_path(config),
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     _load_config(app, config)
@@ -35,10 +35,15 @@ def create_app(config: Mapping | None = None) -> Flask:
     return app
 
 
-def _instance_path(config: Mapping | None) -> str:
+def instance_path(config: Mapping | None) -> str:
     """Where the SQLite database, outbox and demo credentials live (TRAINER_INSTANCE_DIR)."""
     chosen = (config or {}).get("INSTANCE_PATH") or os.environ.get("TRAINER_INSTANCE_DIR")
     return str(Path(chosen).resolve()) if chosen else str(PROJECT_ROOT / "instance")
+
+
+def content_cache_dir(instance: Path) -> Path | None:
+    """Where validated content is kept between starts: in the instance folder, if there is one."""
+    return instance / "content-cache" if instance.is_dir() else None
 
 
 def _load_config(app: Flask, overrides: Mapping | None) -> None:
@@ -87,7 +92,9 @@ def _load_content(app: Flask) -> None:
     """Build the catalogue once; invalid content stops start-up with every problem listed."""
     from .content import load_catalogue
 
-    catalogue = load_catalogue(app.config["CONTENT_DIR"])
+    catalogue = load_catalogue(
+        app.config["CONTENT_DIR"], cache_dir=content_cache_dir(Path(app.instance_path))
+    )
     app.extensions["catalogue"] = catalogue
     logger.info("content loaded: %s", catalogue.summary())
 

@@ -36,13 +36,16 @@ def main() -> None:
 )
 def check_content(content_dir: Path | None) -> None:
     """Validate every content file and print what was loaded, or every problem found."""
+    from . import content_cache_dir, instance_path
     from .config import load_config
 
-    # Only the content folder is wanted: no secret key, so nothing is written anywhere.
-    settings = load_config(Path("instance"), {"SECRET_KEY": "not-needed-to-check-content"})
+    # Only the content folder is wanted: no secret key is made, and the validated catalogue
+    # is kept for the next start only where an instance folder already exists.
+    instance = Path(instance_path(None))
+    settings = load_config(instance, {"SECRET_KEY": "not-needed-to-check-content"})
     folder = content_dir or Path(settings["CONTENT_DIR"])
     try:
-        catalogue = load_catalogue(folder)
+        catalogue = load_catalogue(folder, cache_dir=content_cache_dir(instance))
     except ContentError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)

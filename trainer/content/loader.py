@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import cache_key, content_version, read_cached, write_cached
 from .cases import parse_case
 from .context import Context
 from .courses import MODULE_FILE, CourseFolder, parse_course
@@ -47,9 +48,30 @@ class _Files:
     quizzes: list[Doc]
 
 
-def load_catalogue(root: Path | str, links: Mapping[str, str] | None = None) -> Catalogue:
-    """Load and validate every content file under root; raise ContentError listing all problems."""
-    ctx = Context(Path(root), LinkIndex(links or DEFAULT_LINKS))
+def load_catalogue(
+    root: Path | str,
+    links: Mapping[str, str] | None = None,
+    cache_dir: Path | str | None = None,
+) -> Catalogue:
+    """Load and validate every content file under root; raise ContentError listing all problems.
+
+    With cache_dir, a catalogue validated before from exactly the same files (and the same
+    loader) is read from there instead, and a newly validated one is stored there.
+    """
+    root, links = Path(root), links or DEFAULT_LINKS
+    version = content_version(root)
+    if cache_dir is None:
+        return _load(root, links, version)
+    key = cache_key(version, links)
+    catalogue = read_cached(Path(cache_dir), key)
+    if catalogue is None:
+        catalogue = _load(root, links, version)
+        write_cached(Path(cache_dir), key, catalogue)
+    return catalogue
+
+
+def _load(root: Path, links: Mapping[str, str], version: str) -> Catalogue:
+    ctx = Context(root, LinkIndex(links))
     for folder in (COURSES, QUIZZES, CASES):
         if not (ctx.root / folder).is_dir():
             ctx.report(folder, "", f"folder is missing from {ctx.root}")
@@ -57,7 +79,7 @@ def load_catalogue(root: Path | str, links: Mapping[str, str] | None = None) -> 
         raise ContentError(ctx.problems)
     files = _read_files(ctx)
     _index_links(ctx.links, files)
-    catalogue = _parse(ctx, files)
+    catalogue = _parse(ctx, files, version)
     check_principle_modules(ctx, catalogue)
     check_critical_choices(ctx, catalogue)
     check_pools(ctx, catalogue)
@@ -115,7 +137,7 @@ def _index_links(links: LinkIndex, files: _Files) -> None:
         links.add_case(doc.meta)
 
 
-def _parse(ctx: Context, files: _Files) -> Catalogue:
+def _parse(ctx: Context, files: _Files, version: str) -> Catalogue:
     principles = parse_principles(ctx, files.principles)
     quizzes: dict[str, Quiz] = ctx.unique(
         "quiz", ((doc.name, "id", parse_quiz(ctx, doc, principles)) for doc in files.quizzes)
@@ -133,6 +155,7 @@ def _parse(ctx: Context, files: _Files) -> Catalogue:
         principles=principles,
         frameworks=parse_frameworks(ctx, files.frameworks),
         disclaimer_html=render_disclaimer(ctx, files.disclaimer),
+        version=version,
     )
 
 

@@ -203,6 +203,7 @@ class Catalogue:
     principles: dict[str, Principle] = field(default_factory=dict)
     frameworks: dict[str, Framework] = field(default_factory=dict)
     disclaimer_html: str = ""
+    version: str = ""  # a fingerprint of every content file: changes when any of them changes
 
     def counts(self) -> dict[str, int]:
         return {
