@@ -68,6 +68,9 @@ def _defaults(instance_path: Path) -> dict:
         "ACCOUNT_LOGIN_RATE_LIMIT": "10 per 10 minutes",
         "PROXY_COUNT": 0,  # how many proxies in front set X-Forwarded-For; 0 trusts none
         "SESSION_COOKIE_HTTPONLY": True,
+        # The cookie is signed again only when it changes (at most once a minute, when the
+        # idle clock moves on), not on every request; the limits are checked on the server.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",

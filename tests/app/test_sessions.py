@@ -108,6 +108,15 @@ def test_an_active_session_carries_on(app, client, learner):
         assert session["seen_at"] > int(time.time()) - 5
 
 
+def test_the_cookie_is_signed_again_only_when_the_idle_clock_moves_on(app, client, learner):
+    sign_in(client, "lena@example.org")
+    client.get("/account")
+    assert "Set-Cookie" not in client.get("/account").headers  # nothing changed: no new cookie
+    with client.session_transaction() as session:
+        session["seen_at"] = int(time.time()) - 120
+    assert "session=" in client.get("/account").headers["Set-Cookie"]  # the idle clock moved on
+
+
 def test_without_a_configured_key_each_instance_makes_its_own(tmp_path, monkeypatch):
     monkeypatch.delenv("TRAINER_SECRET_KEY", raising=False)
     first = make_app(tmp_path / "one", SECRET_KEY=None)
