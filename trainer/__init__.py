@@ -102,6 +102,8 @@ def _load_content(app: Flask) -> None:
 def _register_templates(app: Flask) -> None:
     from . import filters
     from .content.model import RECORD_PARTS
+    from .fragments import FragmentExtension
+    from .navigation import navigation
     from .web import error_summary
 
     app.jinja_loader = ChoiceLoader(
@@ -117,10 +119,12 @@ def _register_templates(app: Flask) -> None:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension(FragmentExtension)
     filters.register(app)
 
     app.jinja_env.globals["record_parts"] = RECORD_PARTS
     app.jinja_env.globals["error_summary"] = error_summary
+    app.jinja_env.globals["service_navigation"] = navigation
 
     @app.context_processor
     def service() -> dict:

@@ -58,6 +58,32 @@ def latest_completion(user_id: int, course_id: str) -> CourseCompletion | None:
     ).first()
 
 
+def has_read(user_id: int, course_id: str, module_id: str) -> bool:
+    """Whether the module is read in the course's current cycle: one query, for its page."""
+    return bool(
+        db.session.scalar(
+            _HAS_READ, {"user_id": user_id, "course_id": course_id, "module_id": module_id}
+        )
+    )
+
+
+# Built once: a module page asks this on every request of a signed-in person.
+_HAS_READ = db.select(
+    db.exists().where(
+        ModuleRead.user_id == db.bindparam("user_id"),
+        ModuleRead.course_id == db.bindparam("course_id"),
+        ModuleRead.module_id == db.bindparam("module_id"),
+        ModuleRead.cycle
+        == db.select(db.func.coalesce(db.func.max(CourseCompletion.cycle) + 1, 0))
+        .where(
+            CourseCompletion.user_id == db.bindparam("user_id"),
+            CourseCompletion.course_id == db.bindparam("course_id"),
+        )
+        .scalar_subquery(),
+    )
+)
+
+
 def modules_read_in(user_id: int, course_id: str, cycle: int) -> set[str]:
     return set(
         db.session.scalars(

@@ -65,6 +65,33 @@ def test_marking_a_module_read_is_remembered_and_moves_on(client, learner):
     assert "1 of 2 modules read" in course.get_text(" ", strip=True)
 
 
+def test_after_completing_a_course_its_modules_are_read_again_for_the_refresher(client, learner):
+    from trainer.models import ModuleRead
+
+    def read_state() -> str:
+        page = get_page(client, "learn.module", course_id="basics", module_id="why-share")
+        return "read" if "You have marked this module as read." in page.get_text() else "unread"
+
+    db.session.add(
+        ModuleRead(user_id=learner.id, course_id="basics", module_id="why-share", cycle=0)
+    )
+    db.session.commit()
+    assert read_state() == "read"
+    db.session.add(
+        CourseCompletion(
+            user_id=learner.id,
+            course_id="basics",
+            cycle=0,
+            refresher_due=add_months(date.today(), 12),
+            cpd_minutes=60,
+        )
+    )
+    db.session.commit()
+    assert read_state() == "unread"  # the refresher cycle has begun
+    client.post("/courses/basics/why-share/complete")
+    assert read_state() == "read"
+
+
 def test_marking_read_twice_records_it_once(client, learner):
     client.post("/courses/basics/why-share/complete")
     client.post("/courses/basics/why-share/complete")

@@ -12,6 +12,7 @@ from functools import cache
 
 from flask import current_app, render_template
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from trainer.extensions import db
@@ -66,12 +67,17 @@ def authenticate(email: str, password: str) -> SignIn:
     return outcome
 
 
+# Built once, as every signed-in request asks it: the person and their roles in one query
+# (every page's navigation depends on the roles).
+_USER = db.select(User).options(joinedload(User.roles)).where(User.id == db.bindparam("user_id"))
+
+
 def load_user(session_id: str) -> User | None:
     """The person a session belongs to, unless they have since ended their sessions."""
     user_id, _, version = session_id.partition(".")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.execute(_USER, {"user_id": int(user_id)}).unique().scalar_one_or_none()
     if user is None or user.session_version != int(version):
         return None
     return user

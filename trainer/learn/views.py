@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from trainer.content import AGE_GROUPS, SECTORS
 from trainer.extensions import current_catalogue
-from trainer.progress import mark_module_read, progress_in, quizzes_finished_by
+from trainer.progress import has_read, mark_module_read, progress_in, quizzes_finished_by
 
 from . import bp
 from .queries import (
@@ -42,10 +42,11 @@ def course(course_id: str):
 @bp.route("/courses/<course_id>/<module_id>")
 def module(course_id: str, module_id: str):
     page = module_page_or_404(current_catalogue(), course_id, module_id)
+    read = current_user.is_authenticated and has_read(current_user.id, course_id, module_id)
     return render_template(
         "learn/module.html",
         page=page,
-        progress=_progress(page.course),
+        read=read,
         facilitator=sees_facilitator_notes(current_user),
     )
 

@@ -1,0 +1,96 @@
+"""Parts of pages rendered once and reused never carry one person's page to another, and
+new content is never shown inside parts rendered from the old."""
+
+import dataclasses
+
+from bs4 import BeautifulSoup
+
+from tests.conftest import make_user, sign_in
+
+MODULE = "/courses/basics/why-share"
+CASE = "/cases/bruise-on-baby"
+
+
+def read(client, path: str) -> BeautifulSoup:
+    # A context of its own, as every request has when served: the tests' shared one would
+    # keep the first person loaded for every client.
+    with client.application.app_context():
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def navigation(page: BeautifulSoup) -> list[str]:
+    return [item.get_text(strip=True) for item in page.select(".govuk-service-navigation__item")]
+
+
+def current_section(page: BeautifulSoup) -> list[str]:
+    return [
+        item.get_text(strip=True) for item in page.select(".govuk-service-navigation__item--active")
+    ]
+
+
+def test_two_people_and_a_visitor_each_see_their_own_page(app):
+    make_user("admin", email="ada@example.org")
+    learner = make_user("learner", email="lee@example.org")
+    learner.name = "Lee Learner"
+    from trainer.extensions import db
+
+    db.session.commit()
+    ada, lee, visitor = app.test_client(), app.test_client(), app.test_client()
+    for client, email in ((ada, "ada@example.org"), (lee, "lee@example.org")):
+        with app.app_context():
+            sign_in(client, email)
+    with app.app_context():
+        lee.post(f"{MODULE}/complete")
+
+    # Each asks for the same pages in turn, so each is served parts the others warmed.
+    for _ in range(2):
+        for path in (MODULE, CASE, "/"):
+            seen = {
+                who: read(client, path)
+                for who, client in (("ada", ada), ("lee", lee), ("visitor", visitor))
+            }
+            ada_text, lee_text, visitor_text = (
+                seen[w].get_text(" ", strip=True) for w in ("ada", "lee", "visitor")
+            )
+            assert "Signed in as Test Admin" in ada_text and "Lee Learner" not in ada_text
+            assert "Signed in as Lee Learner" in lee_text and "Test Admin" not in lee_text
+            assert "Signed in as" not in visitor_text and "Sign out" not in visitor_text
+            assert "Admin" in navigation(seen["ada"]) and "Admin" not in navigation(seen["lee"])
+            assert "Book a session" in navigation(seen["lee"])
+            assert navigation(seen["visitor"]) == ["Courses", "Case examples", "Glossary"]
+            if path != "/":
+                # Trainers and admins see the notes for running a session; learners never do.
+                assert seen["ada"].select(".app-facilitator")
+                assert not seen["lee"].select(".app-facilitator")
+                assert not seen["visitor"].select(".app-facilitator")
+        module_states = [read(c, MODULE).get_text(" ", strip=True) for c in (lee, ada, visitor)]
+        assert "You have marked this module as read." in module_states[0]
+        assert "You have marked this module as read." not in module_states[1]
+        assert "Mark as read" in module_states[1]
+        assert "Sign in to keep track" in module_states[2]
+
+
+def test_the_current_section_follows_the_page_not_the_first_visit(client, app):
+    assert current_section(read(client, MODULE)) == ["Courses"]
+    assert current_section(read(client, CASE)) == ["Case examples"]
+    assert current_section(read(client, "/glossary")) == ["Glossary"]
+    assert current_section(read(client, MODULE)) == ["Courses"]
+
+
+def test_new_content_is_shown_in_full_once_the_content_version_changes(client, app):
+    assert "Why share" in read(client, MODULE).h1.get_text()
+    catalogue = app.extensions["catalogue"]
+    module = dataclasses.replace(catalogue.modules["why-share"], title="Why we share")
+    modules = {**catalogue.modules, "why-share": module}
+
+    app.extensions["catalogue"] = dataclasses.replace(catalogue, modules=modules)
+    assert "Why share" in read(client, MODULE).h1.get_text()  # same version: kept parts
+
+    app.extensions["catalogue"] = dataclasses.replace(
+        catalogue, modules=modules, version="a-new-version"
+    )
+    page = read(client, MODULE)
+    assert "Why we share" in page.h1.get_text()
+    assert "Why we share" in page.select_one(".govuk-breadcrumbs").get_text()
