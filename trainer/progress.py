@@ -13,6 +13,7 @@ request that loses the race treats the fact as already recorded.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -169,16 +170,71 @@ def progress_in(catalogue: Catalogue, user_id: int, course: Course) -> CoursePro
     since = completion.completed_at if completion else EPOCH
     read = modules_read_in(user_id, course.id, cycle)
     passed = quizzes_passed_since(user_id, course.completion_quizzes, since)
-    unread = [m for m in course.module_ids if m not in read]
     completed_read, completed_passed = set(), set()
     if completion and not (read or passed):
         completed_read = modules_read_in(user_id, course.id, completion.cycle)
         completed_passed = quizzes_passed_since(
             user_id, course.completion_quizzes, EPOCH, until=completion.completed_at
         )
+    return _progress(catalogue, course, completion, read, passed, completed_read, completed_passed)
+
+
+def progress_in_every_course(catalogue: Catalogue, user_id: int) -> dict[str, CourseProgress]:
+    """progress_in for every course at once, from three queries instead of three a course."""
+    latest: dict[str, CourseCompletion] = {}
+    for completion in db.session.scalars(
+        db.select(CourseCompletion)
+        .where(CourseCompletion.user_id == user_id)
+        .order_by(CourseCompletion.cycle)
+    ):
+        latest[completion.course_id] = completion
+    reads = db.session.execute(
+        db.select(ModuleRead.course_id, ModuleRead.module_id, ModuleRead.cycle).where(
+            ModuleRead.user_id == user_id
+        )
+    ).all()
+    passes = db.session.execute(
+        db.select(Attempt.quiz_id, Attempt.finished_at).where(
+            Attempt.user_id == user_id, Attempt.passed.is_(True)
+        )
+    ).all()
+    every = {}
+    for course in catalogue.courses.values():
+        completion = latest.get(course.id)
+        cycle = completion.cycle + 1 if completion else 0
+        since = completion.completed_at if completion else EPOCH
+        finals = set(course.completion_quizzes)
+
+        def read_in(wanted: int, course_id: str = course.id) -> set[str]:
+            return {m for c, m, n in reads if c == course_id and n == wanted}
+
+        read = read_in(cycle)
+        passed = {q for q, at in passes if q in finals and at > since}
+        completed_read, completed_passed = set(), set()
+        if completion and not (read or passed):
+            completed_read = read_in(completion.cycle)
+            completed_passed = {
+                q for q, at in passes if q in finals and EPOCH < at <= completion.completed_at
+            }
+        every[course.id] = _progress(
+            catalogue, course, completion, read, passed, completed_read, completed_passed
+        )
+    return every
+
+
+def _progress(
+    catalogue: Catalogue,
+    course: Course,
+    completion: CourseCompletion | None,
+    read: set[str],
+    passed: set[str],
+    completed_read: set[str],
+    completed_passed: set[str],
+) -> CourseProgress:
+    unread = [m for m in course.module_ids if m not in read]
     return CourseProgress(
         course=course,
-        cycle=cycle,
+        cycle=completion.cycle + 1 if completion else 0,
         modules_read=frozenset(read),
         quizzes_passed=frozenset(passed),
         completion=completion,
@@ -344,7 +400,10 @@ class Continuation:
     heading: str = "Continue where you left off"
 
 
-def continue_where_left_off(catalogue: Catalogue, user_id: int) -> Continuation | None:
+def continue_where_left_off(
+    catalogue: Catalogue, user_id: int, known: Mapping[str, CourseProgress] | None = None
+) -> Continuation | None:
+    """Where the learner left off; known is their progress in every course, if already read."""
     unfinished = db.session.scalars(
         db.select(Attempt)
         .where(Attempt.user_id == user_id, Attempt.finished_at.is_(None))
@@ -363,10 +422,16 @@ def continue_where_left_off(catalogue: Catalogue, user_id: int) -> Continuation 
     if last_read is None:
         return None
     course = catalogue.courses[last_read.course_id]
-    progress = progress_in(catalogue, user_id, course)
+    progress = _known_or_read(catalogue, user_id, course, known)
     if progress.is_complete:
-        return _next_course(catalogue, user_id, course)
+        return _next_course(catalogue, user_id, course, known)
     return _within(course, progress)
+
+
+def _known_or_read(
+    catalogue: Catalogue, user_id: int, course: Course, known: Mapping[str, CourseProgress] | None
+) -> CourseProgress:
+    return known[course.id] if known else progress_in(catalogue, user_id, course)
 
 
 def _within(course: Course, progress: CourseProgress) -> Continuation:
@@ -380,13 +445,18 @@ def _within(course: Course, progress: CourseProgress) -> Continuation:
     )
 
 
-def _next_course(catalogue: Catalogue, user_id: int, finished: Course) -> Continuation | None:
+def _next_course(
+    catalogue: Catalogue,
+    user_id: int,
+    finished: Course,
+    known: Mapping[str, CourseProgress] | None = None,
+) -> Continuation | None:
     """After a completed course, the next one the learner has not completed: where they left
     it if they have begun it, else its overview. None once every course is complete."""
     courses = list(catalogue.courses.values())
     after = courses.index(finished) + 1
     for course in courses[after:] + courses[:after]:
-        progress = progress_in(catalogue, user_id, course)
+        progress = _known_or_read(catalogue, user_id, course, known)
         if progress.completion is None:
             if progress.has_started:
                 return _within(course, progress)
@@ -396,7 +466,9 @@ def _next_course(catalogue: Catalogue, user_id: int, finished: Course) -> Contin
     return None
 
 
-def completion_to_announce(catalogue: Catalogue, user_id: int) -> CourseProgress | None:
+def completion_to_announce(
+    catalogue: Catalogue, user_id: int, known: Mapping[str, CourseProgress] | None = None
+) -> CourseProgress | None:
     """The learner's newest completion while nothing has been done since: the home page says so."""
     completion = db.session.scalars(
         db.select(CourseCompletion)
@@ -414,5 +486,5 @@ def completion_to_announce(catalogue: Catalogue, user_id: int) -> CourseProgress
     # A completion carries the time of the read or pass that made it: that is not "since".
     if any(t is not None and t > completion.completed_at for t in (last_read_at, last_started_at)):
         return None
-    progress = progress_in(catalogue, user_id, catalogue.courses[completion.course_id])
+    progress = _known_or_read(catalogue, user_id, catalogue.courses[completion.course_id], known)
     return progress if progress.is_complete else None

@@ -10,7 +10,7 @@ from trainer.progress import (
     completion_to_announce,
     continue_where_left_off,
     courses_for,
-    progress_in,
+    progress_in_every_course,
 )
 
 from . import bp
@@ -21,15 +21,13 @@ def home():
     catalogue = current_catalogue()
     if not current_user.is_authenticated:
         return render_template("main/home.html", courses=courses_for(catalogue, None))
+    progress = progress_in_every_course(catalogue, current_user.id)
     return render_template(
         "main/home.html",
         courses=courses_for(catalogue, current_user),
-        progress={
-            course.id: progress_in(catalogue, current_user.id, course)
-            for course in catalogue.courses.values()
-        },
-        continuation=continue_where_left_off(catalogue, current_user.id),
-        announced=completion_to_announce(catalogue, current_user.id),
+        progress=progress,
+        continuation=continue_where_left_off(catalogue, current_user.id, progress),
+        announced=completion_to_announce(catalogue, current_user.id, progress),
     )
 
 
