@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from trainer.content import Catalogue
@@ -162,24 +162,21 @@ def participant_in(session_id: int, participant_id: int | None) -> Participant |
     ).first()
 
 
-def live_state(session_id: int):
-    """The state every phone polls for: one read of the session's row by its key.
+# The state every phone polls for: one read of the session's row by its key, built once.
+STATE_READ = select(
+    TrainingSession.state_version,
+    TrainingSession.live_case_id,
+    TrainingSession.live_stage,
+    TrainingSession.live_phase,
+).where(TrainingSession.id == bindparam("session_id"))
 
-    A Core read on the request's own connection, without the ORM's object machinery:
-    hundreds of phones ask every 2 seconds.
+
+def live_state(session_id: int):
+    """The session's live state, as a Core read on the request's own connection.
+
+    Without the ORM's object machinery: hundreds of phones ask every 2 seconds.
     """
-    return (
-        db.session.connection()
-        .execute(
-            select(
-                TrainingSession.state_version,
-                TrainingSession.live_case_id,
-                TrainingSession.live_stage,
-                TrainingSession.live_phase,
-            ).where(TrainingSession.id == session_id)
-        )
-        .first()
-    )
+    return db.session.connection().execute(STATE_READ, {"session_id": session_id}).first()
 
 
 def vote_counts(session: TrainingSession, catalogue: Catalogue) -> dict:
@@ -189,11 +186,21 @@ def vote_counts(session: TrainingSession, catalogue: Catalogue) -> dict:
     return counts_for(session, catalogue, session.live_case_id, session.live_stage)
 
 
+# How a stage was voted, per choice and agency: one grouped read that ix_vote_count covers.
+COUNTS_READ = (
+    select(Vote.choice_id, Vote.agency, func.count())
+    .where(
+        Vote.session_id == bindparam("session_id"),
+        Vote.case_id == bindparam("case_id"),
+        Vote.stage == bindparam("stage"),
+    )
+    .group_by(Vote.choice_id, Vote.agency)
+)
+
+
 def counts_for(session: TrainingSession, catalogue: Catalogue, case_id: str, stage: int) -> dict:
     rows = db.session.execute(
-        select(Vote.choice_id, Vote.agency, func.count())
-        .where(Vote.session_id == session.id, Vote.case_id == case_id, Vote.stage == stage)
-        .group_by(Vote.choice_id, Vote.agency)
+        COUNTS_READ, {"session_id": session.id, "case_id": case_id, "stage": stage}
     ).all()
     stages = live_stages(catalogue, case_id)
     step = stages[stage].step if stage < len(stages) else None

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from trainer.extensions import current_catalogue, limiter
 from trainer.web import external_url
 
-from . import bp, exports, queries, services
+from . import bp, exports, polling, queries, services
 from .forms import ConfirmForm, FeedbackForm, JoinForm, LiveForm, VoteForm
 from .live import state_payload
 
@@ -132,12 +132,16 @@ def room(session_id: int):
         else:
             flash("Voting on that question has closed: here is where the session is now.")
         return redirect(url_for("facilitate.room", session_id=session_id))
-    return render_template("facilitate/room.html", view=view, form=form, claim=ConfirmForm())
+    live_pass = polling.room_pass(current_app.secret_key, session_id)
+    return render_template(
+        "facilitate/room.html", view=view, form=form, claim=ConfirmForm(), live_pass=live_pass
+    )
 
 
 @bp.route("/sessions/<int:session_id>/state.json")
 def state(session_id: int):
-    # The cookie is signed, so a phone that joined needs no database read but the state's.
+    # Phones with the room's pass are answered before this (polling.py); here the cookie
+    # says who joined, so a phone that joined needs no database read but the state's.
     if str(session_id) not in cookie.get("joined", {}):
         queries.managed_session_or_404(current_user, session_id)
     row = queries.live_state(session_id)

@@ -8,11 +8,13 @@ for (const root of document.querySelectorAll("[data-live-poll]")) {
   const version = Number(root.dataset.version);
   const count = root.querySelector("#live-count");
   const every = Number(root.dataset.interval) || POLL_MS;
+  // A phone's pass lets the server answer its poll without opening the session cookie.
+  const headers = root.dataset.livePass ? { "X-Live-Pass": root.dataset.livePass } : {};
 
   const poll = async () => {
     try {
       // "no-cache" revalidates with the stored ETag: an unchanged state is a bodiless 304.
-      const response = await fetch(url, { cache: "no-cache", credentials: "same-origin" });
+      const response = await fetch(url, { cache: "no-cache", credentials: "same-origin", headers });
       if (response.ok) {
         const state = await response.json();
         if (state.version !== version) {
