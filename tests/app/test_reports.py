@@ -9,15 +9,24 @@ import re
 import shutil
 import subprocess
 import zipfile
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from tests.conftest import get_page, make_organisation, make_user, sign_in
+from tests.conftest import (
+    VALID_CONTENT,
+    fresh_database,
+    get_page,
+    make_app,
+    make_organisation,
+    make_user,
+    sign_in,
+)
 from trainer.account.services import delete_account
 from trainer.extensions import db
+from trainer.formats import long_date
 from trainer.mail import outbox_folder
 from trainer.models import (
     Attempt,
@@ -26,9 +35,11 @@ from trainer.models import (
     LeadScope,
     ModuleRead,
     Partnership,
+    RoleGrant,
     Team,
     User,
 )
+from trainer.reports import services
 
 TODAY = date.today()
 
@@ -386,3 +397,367 @@ def test_the_command_line_writes_the_same_report(runner, world, tmp_path, client
     )
     assert elsewhere.exit_code != 0 and "not one this person leads" in elsewhere.output
     assert "--format" in runner.invoke(args=["export-report", "--help"]).output
+
+
+# A report proven row by row: two courses, so each person has a row per course, and people
+# in every state, including two of the same name whose rows interleave when sorted.
+
+ADVANCED_COURSE = """\
+id: advanced
+title: Advanced sharing
+summary: A second course, so each person has a row per course.
+audience: [health]
+modules: [in-practice]
+completion:
+  quizzes: [why-share-check]
+cpd_minutes: 30
+validity_months: 12
+last_reviewed: 2026-11-20
+"""
+ADVANCED_MODULE = """\
+---
+id: in-practice
+title: In practice
+duration_minutes: 10
+outcomes:
+  - Share in practice.
+last_reviewed: 2026-11-20
+sources:
+  - title: Test source
+    publisher: Test publisher
+    year: 2024
+---
+## In practice
+
+Share well.
+"""
+
+
+def noon(days_ago: int) -> datetime:
+    """Midday UTC some days ago: the same calendar day in the UK, whatever the season."""
+    return datetime.combine(TODAY - timedelta(days=days_ago), time(12), tzinfo=UTC)
+
+
+def day(offset: int) -> str:
+    return (TODAY + timedelta(days=offset)).isoformat()
+
+
+def completed(user, course: str, days_ago: int, refresher_in: int, cycle: int = 0) -> None:
+    db.session.add(
+        CourseCompletion(
+            user_id=user.id,
+            course_id=course,
+            cycle=cycle,
+            completed_at=noon(days_ago),
+            refresher_due=TODAY + timedelta(days=refresher_in),
+            cpd_minutes=30,
+        )
+    )
+
+
+def attempted(user, quiz: str, number: int, percent: int | None) -> None:
+    db.session.add(
+        Attempt(
+            user_id=user.id,
+            quiz_id=quiz,
+            number=number,
+            content_version="v1",
+            started_at=noon(5),
+            finished_at=noon(5) if percent is not None else None,
+            score=percent,
+            max_score=100 if percent is not None else None,
+            percent=percent,
+            passed=percent is not None and percent >= 75,
+        )
+    )
+
+
+def person(email: str, name: str, org, **details) -> User:
+    """A learner who never signs in, so no password is hashed for them."""
+    user = User(email=email, name=name, password_hash="!", organisation=org, **details)
+    user.roles = [RoleGrant(role="learner")]
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+@pytest.fixture
+def varied(tmp_path):
+    """A lead of two organisations whose people are in every state of two courses."""
+    content = tmp_path / "content"
+    shutil.copytree(VALID_CONTENT, content)
+    (content / "modules" / "advanced").mkdir()
+    (content / "modules" / "advanced" / "course.yaml").write_text(ADVANCED_COURSE)
+    (content / "modules" / "advanced" / "01-in-practice.md").write_text(ADVANCED_MODULE)
+    with fresh_database(make_app(tmp_path, CONTENT_DIR=str(content))) as app:
+        own = make_organisation("Northbridge Council")
+        sister = make_organisation("Northbridge Health", sector="health")
+        elsewhere = make_organisation("Faraway Police", sector="police")
+        team = Team(organisation=own, name="Early help")
+        db.session.add(team)
+        lead = make_user("lead", email="bea@example.org", org=own)
+        lead.name = "Bea Lead"
+        db.session.add(LeadScope(user_id=lead.id, organisation_id=sister.id))
+        amy = person("amy@example.org", "Amy Adams", own, team=team, job_role="Social worker")
+        db.session.add(ModuleRead(user_id=amy.id, course_id="advanced", module_id="in-practice"))
+        completed(amy, "basics", days_ago=10, refresher_in=700)
+        attempted(amy, "basics-check", 1, 70)
+        attempted(amy, "basics-check", 2, 90)
+        ann = person("ann@example.org", "Ann Health", sister)
+        attempted(ann, "why-share-check", 1, 80)
+        ben = person("ben@example.org", "Ben Brown", own)
+        completed(ben, "advanced", days_ago=400, refresher_in=-35)
+        attempted(ben, "why-share-check", 1, 60)
+        completed(ben, "basics", days_ago=800, refresher_in=-70)
+        completed(ben, "basics", days_ago=20, refresher_in=710, cycle=1)
+        cara = person("cara@example.org", "Cara Cole", own)
+        attempted(cara, "basics-check", 1, None)
+        dan = person("dan@example.org", "Dan Dunn", own)
+        db.session.add(ModuleRead(user_id=dan.id, course_id="basics", module_id="why-share"))
+        person("dan2@example.org", "Dan Dunn", own)
+        dee = person("dee@example.org", "Dee Evans", own, team=team, job_role="Health visitor")
+        completed(dee, "basics", days_ago=30, refresher_in=30)
+        idle = person("ivy@example.org", "Ivy Idle", own, is_active_account=False)
+        completed(idle, "basics", days_ago=10, refresher_in=700)
+        stranger = person("sam@example.org", "Sam Stranger", elsewhere)
+        completed(stranger, "basics", days_ago=10, refresher_in=700)
+        gone = person("zoe@example.org", "Zoe Gone", own)
+        completed(gone, "basics", days_ago=50, refresher_in=600)
+        db.session.add(ModuleRead(user_id=gone.id, course_id="advanced", module_id="in-practice"))
+        db.session.commit()
+        delete_account(gone)
+        client = app.test_client()
+        sign_in(client, "bea@example.org")
+        yield {"app": app, "client": client, "team": team, "sister": sister}
+
+
+PEOPLE = {
+    "amy": ("Amy Adams", "amy@example.org", "Northbridge Council", "Early help", "Social worker"),
+    "ann": ("Ann Health", "ann@example.org", "Northbridge Health", "", ""),
+    "bea": ("Bea Lead", "bea@example.org", "Northbridge Council", "", ""),
+    "ben": ("Ben Brown", "ben@example.org", "Northbridge Council", "", ""),
+    "cara": ("Cara Cole", "cara@example.org", "Northbridge Council", "", ""),
+    "dan": ("Dan Dunn", "dan@example.org", "Northbridge Council", "", ""),
+    "dan2": ("Dan Dunn", "dan2@example.org", "Northbridge Council", "", ""),
+    "dee": ("Dee Evans", "dee@example.org", "Northbridge Council", "Early help", "Health visitor"),
+    "gone": ("deleted user", "", "Northbridge Council", "", ""),
+}
+AGENCIES = {"Northbridge Council": "Children's social care", "Northbridge Health": "Health"}
+COURSE_TITLES = {"advanced": "Advanced sharing", "basics": "Sharing basics"}
+# (person, course, status, completed days ago, best score, refresher due in days)
+ROWS = {
+    "amy-advanced": ("amy", "advanced", "In progress", None, "", None),
+    "amy-basics": ("amy", "basics", "Completed", 10, 90, 700),
+    "ann-advanced": ("ann", "advanced", "In progress", None, 80, None),
+    "ann-basics": ("ann", "basics", "Not started", None, "", None),
+    "bea-advanced": ("bea", "advanced", "Not started", None, "", None),
+    "bea-basics": ("bea", "basics", "Not started", None, "", None),
+    "ben-advanced": ("ben", "advanced", "Overdue for a refresher", 400, 60, -35),
+    "ben-basics": ("ben", "basics", "Completed", 20, "", 710),
+    "cara-advanced": ("cara", "advanced", "Not started", None, "", None),
+    "cara-basics": ("cara", "basics", "In progress", None, "", None),
+    "dan-advanced": ("dan", "advanced", "Not started", None, "", None),
+    "dan-basics": ("dan", "basics", "In progress", None, "", None),
+    "dan2-advanced": ("dan2", "advanced", "Not started", None, "", None),
+    "dan2-basics": ("dan2", "basics", "Not started", None, "", None),
+    "dee-advanced": ("dee", "advanced", "Not started", None, "", None),
+    "dee-basics": ("dee", "basics", "Completed", 30, "", 30),
+    "gone-basics": ("gone", "basics", "Completed", 50, "", 600),
+    # The same people and courses seen through a date range that leaves out a completion.
+    "amy-basics-attempted": ("amy", "basics", "In progress", None, 90, None),
+    "ben-advanced-attempted": ("ben", "advanced", "In progress", None, 60, None),
+    "ben-basics-first": ("ben", "basics", "Overdue for a refresher", 800, "", -70),
+    "dee-basics-unseen": ("dee", "basics", "Not started", None, "", None),
+}
+BY_NAME = [
+    "amy-advanced",
+    "amy-basics",
+    "ann-advanced",
+    "ann-basics",
+    "bea-advanced",
+    "bea-basics",
+    "ben-advanced",
+    "ben-basics",
+    "cara-advanced",
+    "cara-basics",
+    "dan-advanced",
+    "dan2-advanced",
+    "dan-basics",
+    "dan2-basics",
+    "dee-advanced",
+    "dee-basics",
+    "gone-basics",
+]
+NOT_STARTED_LATER = [
+    "ann-basics",
+    "bea-advanced",
+    "bea-basics",
+    "cara-advanced",
+    "dan-advanced",
+    "dan2-advanced",
+    "dan2-basics",
+    "dee-advanced",
+]
+IN_ORDER = {
+    "": BY_NAME,
+    "sort=status": [
+        *["amy-basics", "ben-basics", "dee-basics", "gone-basics"],
+        *["amy-advanced", "ann-advanced", "cara-basics", "dan-basics"],
+        *NOT_STARTED_LATER,
+        "ben-advanced",
+    ],
+    "sort=completed": [
+        *["ben-advanced", "gone-basics", "dee-basics", "ben-basics", "amy-basics"],
+        *[key for key in BY_NAME if ROWS[key][3] is None],
+    ],
+    "sort=refresher": [
+        *["ben-advanced", "dee-basics", "gone-basics", "amy-basics", "ben-basics"],
+        *[key for key in BY_NAME if ROWS[key][3] is None],
+    ],
+    "sort=organisation": [key for key in BY_NAME if not key.startswith("ann")]
+    + ["ann-advanced", "ann-basics"],
+    "sort=course": [key for key in BY_NAME if "advanced" in key]
+    + [key for key in BY_NAME if "basics" in key],
+    "status=overdue": ["ben-advanced"],
+    "status=not-started": NOT_STARTED_LATER,
+    "status=not-started&sort=course": [
+        *["bea-advanced", "cara-advanced", "dan-advanced", "dan2-advanced", "dee-advanced"],
+        *["ann-basics", "bea-basics", "dan2-basics"],
+    ],
+    "status=in-progress&sort=refresher": [
+        "amy-advanced",
+        "ann-advanced",
+        "cara-basics",
+        "dan-basics",
+    ],
+    "course=basics": [key for key in BY_NAME if "basics" in key],
+    "team={team}": ["amy-advanced", "amy-basics", "dee-advanced", "dee-basics"],
+    "org={sister}": ["ann-advanced", "ann-basics"],
+    "agency=health": ["ann-advanced", "ann-basics"],
+    "job_role=Social+worker": ["amy-advanced", "amy-basics"],
+    "from={25 days ago}": [
+        *["amy-advanced", "amy-basics", "ann-advanced", "ann-basics", "bea-advanced"],
+        *["bea-basics", "ben-advanced-attempted", "ben-basics", "cara-advanced", "cara-basics"],
+        *["dan-advanced", "dan2-advanced", "dan-basics", "dan2-basics", "dee-advanced"],
+        "dee-basics-unseen",
+    ],
+    "to={25 days ago}&sort=completed": [
+        *["ben-basics-first", "ben-advanced", "gone-basics", "dee-basics", "amy-advanced"],
+        *["amy-basics-attempted", "ann-advanced", "ann-basics", "bea-advanced", "bea-basics"],
+        *["cara-advanced", "cara-basics", "dan-advanced", "dan2-advanced", "dan-basics"],
+        *["dan2-basics", "dee-advanced"],
+    ],
+    "from={45 days ago}&to={15 days ago}&status=completed": ["ben-basics", "dee-basics"],
+}
+
+
+def expected_csv_row(key: str) -> list[str]:
+    who, course, status, days_ago, score, refresher_in = ROWS[key]
+    name, email, organisation, team, job_role = PEOPLE[who]
+    return [
+        *(name, email, organisation, AGENCIES[organisation], team, job_role),
+        *(COURSE_TITLES[course], status, "" if days_ago is None else day(-days_ago)),
+        *(str(score), "" if refresher_in is None else day(refresher_in)),
+    ]
+
+
+def query_for(varied, wanted: str) -> str:
+    return wanted.format(
+        team=varied["team"].id,
+        sister=varied["sister"].id,
+        **{f"{n} days ago": day(-n) for n in (15, 25, 45)},
+    )
+
+
+def test_the_csv_holds_exactly_the_rows_in_view_in_the_order_chosen(varied):
+    for wanted, keys in IN_ORDER.items():
+        response = varied["client"].get(f"/reports/completions.csv?{query_for(varied, wanted)}")
+        expected = io.StringIO()
+        csv.writer(expected, lineterminator="\r\n").writerows(
+            [services.HEADER, *(expected_csv_row(key) for key in keys)]
+        )
+        assert response.get_data(as_text=True) == expected.getvalue(), wanted
+
+
+def shown(row: list[str]) -> list[str]:
+    """A CSV row as the dashboard's list shows it."""
+    name, email, organisation, _agency, team, job_role, course, status = row[:8]
+    completed_on, score, refresher = row[8:]
+    return [
+        " ".join(part for part in (name, job_role, email) if part),
+        " ".join(part for part in (organisation, team) if part),
+        course,
+        status,
+        long_date(date.fromisoformat(completed_on)) if completed_on else "",
+        f"{score}%" if score else "",
+        long_date(date.fromisoformat(refresher)) if refresher else "",
+    ]
+
+
+def test_each_page_of_the_list_holds_the_next_rows_in_the_order_chosen(varied, monkeypatch):
+    from trainer.reports import queries
+
+    monkeypatch.setattr(queries, "PAGE_SIZE", 3)
+    for wanted, keys in IN_ORDER.items():
+        pages = -(-len(keys) // 3)
+        seen: list[list[str]] = []
+        for number in range(1, pages + 2):
+            query = f"{query_for(varied, wanted)}&page={number}"
+            page = BeautifulSoup(
+                varied["client"].get(f"/reports/?{query}").get_data(as_text=True), "html.parser"
+            )
+            assert f"Page {min(number, pages)} of {pages}." in text_of(page), query
+            rows = [
+                [cell.get_text(" ", strip=True) for cell in row.select("td")]
+                for row in page.select("#people-table tbody tr")
+            ]
+            if number > pages:  # past the last page: the last page again
+                assert rows == seen[-len(rows) :], query
+            else:
+                seen += rows
+        assert seen == [shown(expected_csv_row(key)) for key in keys], wanted
+
+
+def tally_cells(page: BeautifulSoup, figures_id: str) -> list[list[str]]:
+    table = page.select_one(f"#{figures_id}").find_parent("table")
+    return [
+        [cell.get_text(strip=True) for cell in row.find_all(["th", "td"])]
+        for row in table.select("tbody tr")
+    ]
+
+
+def test_the_dashboard_figures_count_every_row_in_view_exactly(varied):
+    page = get_page(varied["client"], "reports.dashboard")
+    assert [
+        (row.dt.get_text(strip=True), row.dd.get_text(strip=True))
+        for row in page.select("#key-figures .govuk-summary-list__row")
+    ] == [
+        ("People and courses in view", "17"),
+        ("Completed and in date", "4 (23%)"),
+        ("In progress", "4"),
+        ("Not started", "8"),
+        ("Overdue for a refresher", "1"),
+        ("Refresher due within 60 days", "1"),
+    ]
+    assert tally_cells(page, "by-course-figures") == [
+        ["Advanced sharing", "8", "0", "0%", "2", "5", "1", "0"],
+        ["Sharing basics", "9", "4", "44%", "2", "3", "0", "1"],
+    ]
+    assert tally_cells(page, "by-organisation-figures") == [
+        ["Northbridge Council", "15", "4", "26%", "3", "7", "1", "1"],
+        ["Northbridge Health", "2", "0", "0%", "1", "1", "0", "0"],
+    ]
+    assert tally_cells(page, "by-agency-figures") == [
+        ["Children's social care", "15", "4", "26%", "3", "7", "1", "1"],
+        ["Health", "2", "0", "0%", "1", "1", "0", "0"],
+    ]
+    assert tally_cells(page, "by-team-figures") == [
+        ["Early help (Northbridge Council)", "4", "2", "50%", "1", "1", "0", "1"],
+        ["No team (Northbridge Council)", "11", "2", "18%", "2", "6", "1", "0"],
+        ["No team (Northbridge Health)", "2", "0", "0%", "1", "1", "0", "0"],
+    ]
+    response = varied["client"].get("/reports/?status=overdue")
+    overdue = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert tally_cells(overdue, "by-course-figures") == [
+        ["Advanced sharing", "1", "0", "0%", "0", "0", "1", "0"]
+    ]
