@@ -16,7 +16,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable
 
-from flask import has_request_context, request
+from flask import current_app, g, has_request_context, render_template, request, session
+from flask_login import current_user
 from jinja2 import nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser
@@ -36,18 +37,49 @@ class FragmentStore:
         self._fragments: dict[Hashable, Markup] = {}
         self._lock = threading.Lock()
 
+    def get(self, key: Hashable) -> Markup | None:
+        return self._fragments.get(key)
+
+    def put(self, key: Hashable, fragment: Markup) -> None:
+        with self._lock:
+            if len(self._fragments) >= self.limit:
+                self._fragments.clear()
+            self._fragments[key] = fragment
+
     def get_or_render(self, key: Hashable, render: Callable[[], Markup]) -> Markup:
-        fragment = self._fragments.get(key)
+        fragment = self.get(key)
         if fragment is None:
             fragment = render()
-            with self._lock:
-                if len(self._fragments) >= self.limit:
-                    self._fragments.clear()
-                self._fragments[key] = fragment
+            self.put(key, fragment)
         return fragment
 
     def __len__(self) -> int:
         return len(self._fragments)
+
+
+# Stands in for the request's script nonce in a page kept for visitors: letters only, so it
+# reads the same escaped or not, and the nonce of each request replaces it.
+NONCE_MARK = "cspnoncemarkcspnoncemark"
+
+
+def render_page(template: str, key: Hashable, **context) -> str:
+    """Render a page; for visitors who are not signed in, once per key and content version.
+
+    Such a page is the same for every visitor but for the script nonce, which is put in on
+    each request. Anything that makes it personal is never kept: a signed-in person, a
+    message waiting to be shown, or a form token made while rendering it.
+    """
+    if current_user.is_authenticated or "_flashes" in session:
+        return render_template(template, **context)
+    store = current_app.jinja_env.fragments
+    version = getattr(current_app.extensions.get("catalogue"), "version", "")
+    full_key = ("page", version, request.script_root, template, key)
+    page = store.get(full_key)
+    if page is None:
+        page = render_template(template, csp_nonce=NONCE_MARK, **context)
+        if not (session.modified or "csrf_token" in g):
+            store.put(full_key, page)
+    return page.replace(NONCE_MARK, g.csp_nonce)
 
 
 class FragmentExtension(Extension):

@@ -94,3 +94,31 @@ def test_new_content_is_shown_in_full_once_the_content_version_changes(client, a
     page = read(client, MODULE)
     assert "Why we share" in page.h1.get_text()
     assert "Why we share" in page.select_one(".govuk-breadcrumbs").get_text()
+
+
+def script_nonces(response) -> tuple[set[str], str]:
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    in_page = {tag["nonce"] for tag in page.find_all("script") if tag.get("nonce")}
+    policy = response.headers["Content-Security-Policy"]
+    return in_page, policy.split("'nonce-")[1].split("'")[0]
+
+
+def test_a_page_kept_for_visitors_carries_each_request_its_own_script_nonce(client):
+    seen = set()
+    for _ in range(3):
+        in_page, in_policy = script_nonces(client.get(MODULE))
+        assert in_page == {in_policy}
+        seen.add(in_policy)
+    assert len(seen) == 3
+
+
+def test_a_message_for_one_visitor_is_shown_to_them_and_kept_from_the_next(app):
+    make_user("learner", email="lee@example.org")
+    leaving, next_visitor = app.test_client(), app.test_client()
+    read(next_visitor, "/")  # the home page is already kept for visitors
+    with app.app_context():
+        sign_in(leaving, "lee@example.org")
+        leaving.post("/auth/logout")
+    assert "You have signed out." in read(leaving, "/").get_text()
+    assert "You have signed out." not in read(leaving, "/").get_text()  # shown once
+    assert "You have signed out." not in read(next_visitor, "/").get_text()

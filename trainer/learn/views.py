@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from trainer.content import AGE_GROUPS, SECTORS
 from trainer.extensions import current_catalogue
+from trainer.fragments import render_page
 from trainer.progress import has_read, mark_module_read, progress_in, quizzes_finished_by
 
 from . import bp
@@ -43,8 +44,9 @@ def course(course_id: str):
 def module(course_id: str, module_id: str):
     page = module_page_or_404(current_catalogue(), course_id, module_id)
     read = current_user.is_authenticated and has_read(current_user.id, course_id, module_id)
-    return render_template(
+    return render_page(
         "learn/module.html",
+        (course_id, module_id),
         page=page,
         read=read,
         facilitator=sees_facilitator_notes(current_user),
@@ -82,8 +84,9 @@ def cases():
 def case(case_id: str):
     catalogue = current_catalogue()
     case = case_or_404(catalogue, case_id)
-    return render_template(
+    return render_page(
         "learn/case.html",
+        case_id,
         case=case,
         scenarios=scenarios_for_case(catalogue, case_id),
         facilitator=sees_facilitator_notes(current_user),
@@ -93,4 +96,4 @@ def case(case_id: str):
 @bp.route("/glossary")
 def glossary():
     terms = sorted(current_catalogue().terms.values(), key=lambda term: term.term.lower())
-    return render_template("learn/glossary.html", terms=terms)
+    return render_page("learn/glossary.html", "glossary", terms=terms)

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from trainer.database import is_reachable
 from trainer.extensions import current_catalogue, db
+from trainer.fragments import render_page
 from trainer.models import User
 from trainer.progress import (
     completion_to_announce,
@@ -20,7 +21,7 @@ from . import bp
 def home():
     catalogue = current_catalogue()
     if not current_user.is_authenticated:
-        return render_template("main/home.html", courses=courses_for(catalogue, None))
+        return render_page("main/home.html", "home", courses=courses_for(catalogue, None))
     progress = progress_in_every_course(catalogue, current_user.id)
     return render_template(
         "main/home.html",
