@@ -1,8 +1,13 @@
 """Settings gunicorn reads when started from this folder (see the README's operations part)."""
 
+import gc
 import os
 
 import gunicorn.http.wsgi
+
+# Load the app, its content and its templates once, in the master process, and fork the
+# workers from it: they share that memory instead of each holding a copy, and start at once.
+preload_app = True
 
 # Answer with the service's name, not the server software.
 gunicorn.http.wsgi.SERVER = "Information Sharing Training"
@@ -17,3 +22,9 @@ def on_starting(server):
             "TRAINER_RATELIMIT_STORAGE_URL to a shared Redis (redis://127.0.0.1:6379/0), "
             "or run one worker"
         )
+
+
+def pre_fork(server, worker):
+    """Keep what the master loaded out of the workers' garbage collection: collecting would
+    write to every shared object and so copy the memory the workers share."""
+    gc.freeze()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import weakref
 from pathlib import Path
 
 from flask import Flask
@@ -12,7 +14,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def configure_engine(engine: Engine) -> None:
-    """SQLite: write-ahead logging for concurrent readers, and enforce foreign keys."""
+    """Fork safety for every database; for SQLite, write-ahead logging for concurrent
+    readers, and foreign keys enforced."""
+    _fresh_connections_after_fork(engine)
     if engine.dialect.name != "sqlite":
         return
 
@@ -24,6 +28,19 @@ def configure_engine(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+def _fresh_connections_after_fork(engine: Engine) -> None:
+    """A worker forked from a process that loaded the app (gunicorn's preload) must not use
+    connections the parent opened: it drops them, unclosed, and opens its own."""
+    engine_ref = weakref.ref(engine)
+
+    def forget_parents_connections() -> None:
+        forked = engine_ref()
+        if forked is not None:
+            forked.dispose(close=False)
+
+    os.register_at_fork(after_in_child=forget_parents_connections)
 
 
 def is_reachable(engine: Engine, table: Table) -> bool:

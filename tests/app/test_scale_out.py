@@ -10,11 +10,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 
 import pytest
 
 from tests.conftest import VALID_CONTENT
+from trainer import PROJECT_ROOT
 
 
 def redis_is_running() -> bool:
@@ -91,3 +93,44 @@ def test_sign_in_limit_is_shared_between_worker_processes(tmp_path):
             worker.wait(timeout=10)
     assert statuses[:3] != [429, 429, 429]
     assert statuses[3] == 429, statuses
+
+
+@pytest.mark.skipif(not redis_is_running(), reason="needs Redis on 127.0.0.1:6379 (make ci has it)")
+def test_workers_forked_from_a_preloaded_app_each_serve_with_their_own_connections(tmp_path):
+    """gunicorn.conf.py loads the app once and forks the workers from it."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.db'}",
+        "TRAINER_CONTENT_DIR": str(VALID_CONTENT),
+        "TRAINER_INSTANCE_DIR": str(tmp_path / "instance"),
+        "TRAINER_RATELIMIT_STORAGE_URL": "redis://127.0.0.1:6379/0",
+        "TRAINER_RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "trainer.cli", "init-db"], env=env, check=True, capture_output=True
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4",
+         "--bind", f"127.0.0.1:{port}", "trainer:create_app()"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url)
+        with ThreadPoolExecutor(8) as pool:
+            statuses = list(
+                pool.map(
+                    lambda path: urllib.request.urlopen(url + path, timeout=10).status,
+                    ["/healthz", "/auth/login", "/", "/courses/basics/why-share"] * 10,
+                )
+            )
+    finally:
+        server.terminate()
+        _, log = server.communicate(timeout=20)
+    assert statuses == [200] * 40
+    assert "Booting worker" in log and "Error" not in log
