@@ -14,6 +14,7 @@ from flask import request_started
 from tests.app.test_facilitate import join_as_guest, open_room, page_of, person, press
 from tests.conftest import make_organisation, make_user
 from trainer.extensions import db
+from trainer.models import Vote
 
 
 @pytest.fixture
@@ -87,3 +88,124 @@ def test_a_pass_for_a_session_that_is_gone_is_answered_not_found(app, room):
     db.session.delete(session)
     db.session.commit()
     assert poll(person(app), session, live_pass).status_code == 404
+
+
+def part_of(phone, session, data: dict | None = None):
+    """The part of the room page that follows the presenter, as live.js fetches it."""
+    url = f"/sessions/{session.id}/room?part=stage"
+    response = phone.post(url, data=data) if data is not None else phone.get(url)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    part = page_of(response)
+    assert part.find("h1") is None and part.find("header") is None  # no page around it
+    return part
+
+
+def test_a_phone_fetches_only_the_stage_part_when_the_presenter_moves_on(room):
+    session, presenter, phone = room
+    waiting = part_of(phone, session)
+    assert "The trainer will start shortly" in waiting.text
+    press(presenter, session, "start:bruise-on-baby")
+    press(presenter, session, "open")
+    db.session.refresh(session)
+    part = part_of(phone, session)
+    root = part.select_one("[data-version]")
+    assert root["data-version"] == str(session.state_version)
+    assert root["data-status"] == "Stage 1: The visit: Voting is open"
+    assert part.h2.text == "Stage 1: The visit" and "The mother asks" not in part.text
+    form = part.select_one("form")
+    assert form["action"] == f"/sessions/{session.id}/room"
+    assert [i["value"] for i in form.select("input[name=choice]")] == ["refer-today", "wait"]
+    assert form.select_one("input[name=stage]")["value"] == "bruise-on-baby:0"
+
+
+def test_a_vote_sent_for_the_part_is_stored_and_answered_with_the_part(room):
+    session, presenter, phone = room
+    press(presenter, session, "start:bruise-on-baby")
+    press(presenter, session, "open")
+    empty = part_of(phone, session, {"stage": "bruise-on-baby:0"})
+    assert "Select what you would do" in empty.select_one(".govuk-error-summary").text
+    sent = part_of(phone, session, {"stage": "bruise-on-baby:0", "choice": "wait"})
+    assert "Your answer has been sent." in sent.select_one(".govuk-notification-banner").text
+    assert sent.select_one("input[name=choice][checked]")["value"] == "wait"
+    assert "You can change your answer until voting closes." in sent.text
+    assert db.session.scalars(db.select(Vote.choice_id)).all() == ["wait"]
+    press(presenter, session, "close")
+    late = part_of(phone, session, {"stage": "bruise-on-baby:0", "choice": "refer-today"})
+    assert "Voting on that question has closed" in late.text
+    assert "Your answer: Wait and see at the next visit." in late.text
+    assert late.find("form") is None
+    assert db.session.scalars(db.select(Vote.choice_id)).all() == ["wait"]
+
+
+def test_without_javascript_the_room_page_shows_the_stage_and_votes_with_a_plain_form(room):
+    session, presenter, phone = room
+    press(presenter, session, "start:bruise-on-baby")
+    press(presenter, session, "open")
+    page = page_of(phone.get(f"/sessions/{session.id}/room"))
+    assert page.h1.text == "Sharing across agencies"
+    assert page.select_one("#live-stage h2").text == "Stage 1: The visit"
+    sent = phone.post(
+        f"/sessions/{session.id}/room", data={"stage": "bruise-on-baby:0", "choice": "wait"}
+    )
+    assert sent.status_code == 302 and sent.headers["Location"] == f"/sessions/{session.id}/room"
+    after = page_of(phone.get(sent.headers["Location"]))
+    assert "Your answer has been sent." in after.select_one(".govuk-notification-banner").text
+
+
+def test_only_a_participant_can_fetch_the_part(app, room):
+    session, presenter, _phone = room
+    assert person(app).get(f"/sessions/{session.id}/room?part=stage").status_code == 404
+    assert presenter.get(f"/sessions/{session.id}/room?part=stage").status_code == 404
+
+
+def test_phones_share_nothing_of_one_another_in_the_part(app, room):
+    session, presenter, phone = room
+    other = join_as_guest(app, session.join_code, "Bo", "police")
+    press(presenter, session, "start:bruise-on-baby")
+    press(presenter, session, "open")
+    part_of(phone, session, {"stage": "bruise-on-baby:0", "choice": "wait"})
+    mine, theirs = part_of(phone, session), part_of(other, session)
+    assert mine.select_one("input[name=choice][checked]")["value"] == "wait"
+    assert theirs.select_one("input[name=choice][checked]") is None
+    assert "You can change your answer" not in theirs.text
+    part_of(phone, session, {"stage": "bruise-on-baby:0", "choice": "refer-today"})
+    mine = part_of(phone, session)
+    assert mine.select_one("input[name=choice][checked]")["value"] == "refer-today"
+
+
+def test_each_phone_votes_with_its_own_form_token(tmp_path):
+    from tests.conftest import fresh_database, make_app
+    from trainer.facilitate.services import open_session
+
+    with fresh_database(make_app(tmp_path, WTF_CSRF_ENABLED=True)) as app:
+        org = make_organisation()
+        trainer = make_user("trainer", email="trainer@example.org", org=org)
+        session, _presenter = open_room(app, trainer, org)  # its form is refused: no token
+        open_session(session)
+        session.live_case_id, session.live_phase = "bruise-on-baby", "voting"
+        db.session.commit()
+        phones = [person(app) for _ in range(2)]
+        tokens = []
+        for number, phone in enumerate(phones):
+            join = page_of(phone.get(f"/join?code={session.join_code}"))
+            phone.post(
+                "/join",
+                data={
+                    "csrf_token": join.select_one("input[name=csrf_token]")["value"],
+                    "code": session.join_code,
+                    "display_name": f"P{number}",
+                    "agency": "health",
+                },
+            )
+            tokens.append(part_of(phone, session).select_one("input[name=csrf_token]")["value"])
+        assert tokens[0] != tokens[1]
+        vote = {"stage": "bruise-on-baby:0", "choice": "wait"}
+        assert (
+            "has been sent" in part_of(phones[0], session, {**vote, "csrf_token": tokens[0]}).text
+        )
+        refused = phones[1].post(
+            f"/sessions/{session.id}/room?part=stage", data={**vote, "csrf_token": tokens[0]}
+        )
+        assert refused.status_code == 400
+        assert db.session.scalar(db.select(db.func.count()).select_from(Vote)) == 1

@@ -235,8 +235,13 @@ class VoteForm(Form):
     submit = SubmitField("Send my answer", widget=GovSubmitInput())
 
     def validate_choice(self, field) -> None:
-        if field.data not in {value for value, _label in field.choices}:
+        if self.chosen() is None:
             raise ValidationError("Select what you would do")
+
+    def chosen(self) -> str | None:
+        """The choice marked, if it is one of the stage's; anything else sent is not kept."""
+        data = self.choice.data
+        return data if data in {value for value, _label in self.choice.choices} else None
 
 
 class LiveForm(Form):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from trainer.content import Catalogue
 from trainer.extensions import db
@@ -152,13 +152,22 @@ def waiting_list(session: TrainingSession) -> list[Booking]:
     )
 
 
+# Who a browser joined as, with the session they joined: one read, built once.
+PARTICIPANT_READ = (
+    select(Participant)
+    .where(
+        Participant.id == bindparam("participant_id"),
+        Participant.session_id == bindparam("session_id"),
+    )
+    .options(joinedload(Participant.session))
+)
+
+
 def participant_in(session_id: int, participant_id: int | None) -> Participant | None:
     if participant_id is None:
         return None
     return db.session.scalars(
-        select(Participant).where(
-            Participant.id == participant_id, Participant.session_id == session_id
-        )
+        PARTICIPANT_READ, {"participant_id": participant_id, "session_id": session_id}
     ).first()
 
 
@@ -207,14 +216,20 @@ def counts_for(session: TrainingSession, catalogue: Catalogue, case_id: str, sta
     return split_by_agency(rows, step)
 
 
+VOTE_READ = select(Vote).where(
+    Vote.participant_id == bindparam("participant_id"),
+    Vote.case_id == bindparam("case_id"),
+    Vote.stage == bindparam("stage"),
+)
+
+
 def vote_of(participant: Participant, session: TrainingSession) -> Vote | None:
-    return db.session.scalars(
-        select(Vote).where(
-            Vote.participant_id == participant.id,
-            Vote.case_id == session.live_case_id,
-            Vote.stage == session.live_stage,
-        )
-    ).first()
+    values = {
+        "participant_id": participant.id,
+        "case_id": session.live_case_id,
+        "stage": session.live_stage,
+    }
+    return db.session.scalars(VOTE_READ, values).first()
 
 
 @dataclass(frozen=True)

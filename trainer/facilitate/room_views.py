@@ -120,18 +120,49 @@ def join():
     return render_template("facilitate/join.html", form=form), 400 if form.errors else 200
 
 
+SENT = "Your answer has been sent. You can change it until voting closes."
+CLOSED = "Voting on that question has closed: here is where the session is now."
+
+
+def _vote_form(view, formdata=None) -> VoteForm:
+    """The vote form for the stage shown, with the participant's own answer chosen."""
+    mine = view.my_vote.choice_id if view.my_vote else None
+    form = VoteForm(formdata=formdata, stage=view.stage_key, choice=mine)
+    form.choice.choices = view.choices
+    return form
+
+
+def _stage_part(view, form, message: str = "", sent: bool = False):
+    """Only the part of the room page that follows the presenter, for live.js to put in place."""
+    part = render_template(
+        "facilitate/_stage.html",
+        view=view,
+        form=form,
+        as_part=True,
+        message=message,
+        message_sent=sent,
+    )
+    return part, {"Cache-Control": "no-store"}
+
+
 @bp.route("/sessions/<int:session_id>/room", methods=["GET", "POST"])
 def room(session_id: int):
     participant = _participant_or_404(session_id)
+    as_part = request.args.get("part") == "stage"
     view = queries.room_view(current_catalogue(), participant, current_user)
-    form = VoteForm(stage=view.stage_key, choice=view.my_vote.choice_id if view.my_vote else None)
-    form.choice.choices = view.choices
+    form = _vote_form(view, request.form if request.method == "POST" else None)
     if form.validate_on_submit():
-        if services.vote(session_id, participant, form.stage.data, form.choice.data):
-            flash("Your answer has been sent. You can change it until voting closes.", "success")
+        sent = services.vote(session_id, participant, form.stage.data, form.choice.data)
+        if as_part:  # sent from live.js: answer with the part as it is now
+            view = queries.room_view(current_catalogue(), participant, current_user)
+            return _stage_part(view, _vote_form(view), SENT if sent else CLOSED, sent)
+        if sent:
+            flash(SENT, "success")
         else:
-            flash("Voting on that question has closed: here is where the session is now.")
+            flash(CLOSED)
         return redirect(url_for("facilitate.room", session_id=session_id))
+    if as_part:
+        return _stage_part(view, form)
     live_pass = polling.room_pass(current_app.secret_key, session_id)
     return render_template(
         "facilitate/room.html", view=view, form=form, claim=ConfirmForm(), live_pass=live_pass
