@@ -3,11 +3,16 @@ docs/performance.md built from the scripts' reports. Nothing here is timed."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import yaml
 from click.testing import CliRunner
 
+from bench import wrk
 from bench.curriculum import Sizes, add_copies, add_generated, copy_real
+from bench.document import Report, Row, Section, invocation, render
+from bench.harness import parse_smaps_rollup
 from trainer import PROJECT_ROOT
 from trainer.cli import main
 from trainer.content import load_catalogue
@@ -72,3 +77,138 @@ def test_copy_of_the_curriculum_passes_check_content_and_links_within_itself(
     copied = yaml.safe_load((content / "modules/essentials-x2/course.yaml").read_text())
     assert copied["modules"] == [f"{m}-x2" for m in course["modules"]]
     assert copied["completion"]["quizzes"] == [f"{q}-x2" for q in course["completion"]["quizzes"]]
+
+
+WRK_REPORT = """\
+Running 10s test @ http://127.0.0.1:8000/courses/essentials/consent
+  2 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     6.97ms    7.54ms  57.74ms   93.60%
+    Req/Sec     2.40k   180.25     2.80k    65.00%
+  Latency Distribution
+     50%  812.00us
+     75%    8.00ms
+     90%   12.34ms
+     99%    1.20s
+  47910 requests in 10.01s, 1.10GB read
+  Socket errors: connect 0, read 3, write 0, timeout 2
+  Non-2xx or 3xx responses: 7
+Requests/sec:   4786.21
+Transfer/sec:    112.70MB
+"""
+
+
+def test_wrk_report_gives_rate_percentiles_and_errors_in_milliseconds():
+    load = wrk.parse(WRK_REPORT)
+    assert load.requests == 47910
+    assert load.seconds == pytest.approx(10.01)
+    assert load.requests_per_second == pytest.approx(4786.21)
+    assert load.p50_ms == pytest.approx(0.812)
+    assert load.p99_ms == pytest.approx(1200.0)
+    assert (load.socket_errors, load.bad_statuses, load.errors) == (5, 7, 12)
+
+
+def test_wrk_report_without_errors_counts_none():
+    clean = "\n".join(
+        line
+        for line in WRK_REPORT.splitlines()
+        if "Socket errors" not in line and "Non-2xx" not in line
+    )
+    assert wrk.parse(clean).errors == 0
+
+
+def test_wrk_output_without_figures_is_refused_with_what_it_said():
+    with pytest.raises(ValueError, match="unable to connect"):
+        wrk.parse("unable to connect to 127.0.0.1:1 Connection refused\n")
+
+
+def test_wrk_command_shown_without_the_session_cookie():
+    line = wrk.command("http://127.0.0.1:1/", 10, {"Cookie": "session=secret-value"})
+    assert "--latency" in line
+    assert "--connections=32" in line
+    assert "secret-value" not in wrk.shown(line)
+    assert wrk.shown(line).startswith("wrk --threads=2")
+
+
+def test_smaps_rollup_gives_resident_and_proportional_sizes():
+    text = "55d0-7ffd ---p 00000000 00:00 0  [rollup]\nRss:  81234 kB\nPss:  60001 kB\n"
+    assert parse_smaps_rollup(text) == (81234, 60001)
+    with pytest.raises(ValueError):
+        parse_smaps_rollup("Size: 4 kB\n")
+
+
+def report_data(**changes) -> dict:
+    data = {
+        "title": "Pages under load",
+        "command": ".venv/bin/python -m bench.pages",
+        "rows": [
+            {"what": "module page", "result": "1,200 req/s", "target": "≥ 70%", "met": True},
+            {"what": "home | signed in", "result": "12 req/s", "target": "≥ 70%", "met": False},
+            {"what": "baseline", "result": "1,500 req/s", "target": "", "met": None},
+        ],
+        "notes": ["Loaded by wrk."],
+    }
+    return data | changes
+
+
+def test_report_written_as_json_reads_back_as_a_section(tmp_path, capsys):
+    report = Report("Memory", ".venv/bin/python -m bench.footprint")
+    report.add("worker", "45 MB", "under 60 MB", True)
+    report.note("Read from\n   smaps_rollup.")
+    report.write(tmp_path / "r.json")
+    assert "worker: 45 MB  (target: under 60 MB)  [met]" in capsys.readouterr().out
+    section = Section.from_data(json.loads((tmp_path / "r.json").read_text()))
+    assert section.rows == [Row("worker", "45 MB", "under 60 MB", True)]
+    assert section.notes == ["Read from smaps_rollup."]
+    assert section.commands == [".venv/bin/python -m bench.footprint"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"rows": "none"}, "'rows'"),
+        ({"title": None}, "'title'"),
+        ({"rows": [{"what": "x"}]}, "needs 'what' and 'result'"),
+        ({"rows": [{"what": "x", "result": "y", "met": "yes"}]}, "'met'"),
+    ],
+)
+def test_report_that_breaks_the_contract_is_refused(changes, message):
+    with pytest.raises(ValueError, match=message):
+        Section.from_data(report_data(**changes))
+
+
+def test_document_shows_each_command_table_verdict_and_note():
+    page = render(
+        "# Performance\n\nOn $date.\n\n$sections",
+        {"date": "1 December 2026"},
+        [Section.from_data(report_data()), Section("Live sessions", missing="not run: no --json")],
+    )
+    assert page.startswith("# Performance\n\nOn 1 December 2026.\n\n## Pages under load\n")
+    assert "```sh\n.venv/bin/python -m bench.pages\n```" in page
+    assert "| module page | 1,200 req/s | ≥ 70% | yes |" in page
+    assert "| home \\| signed in | 12 req/s | ≥ 70% | **no** |" in page
+    assert "| baseline | 1,500 req/s |   | — |" in page
+    assert "Loaded by wrk." in page
+    assert "## Live sessions\n\n**not run: no --json**" in page
+    assert page.endswith("\n") and not page.endswith("\n\n")
+
+
+def test_runs_of_one_script_at_several_sizes_make_one_table():
+    small = Section.from_data(report_data(notes=["small"], command="reports --learners 1000"))
+    large = Section.from_data(report_data(notes=["large"], command="reports --learners 10000"))
+    merged = Section.merged("Reports", [("1,000 learners", small), ("10,000 learners", large)])
+    assert merged.commands == ["reports --learners 1000", "reports --learners 10000"]
+    assert [r.what for r in merged.rows][:2] == [
+        "1,000 learners: module page",
+        "1,000 learners: home | signed in",
+    ]
+    assert len(merged.rows) == 6
+    assert merged.notes == ["large"]
+
+
+def test_command_shown_without_the_report_path_and_with_data_named(tmp_path):
+    line = invocation(
+        "bench.pages",
+        ["--seconds", "2", "--data", str(tmp_path / "data"), "--json", str(tmp_path / "r.json")],
+    )
+    assert line == ".venv/bin/python -m bench.pages --seconds 2 --data DATA"
