@@ -1,0 +1,169 @@
+"""Benchmark: pages under load, beside a bare Flask baseline served the same way.
+
+gunicorn serves the app (2 workers, as gunicorn.conf.py and the README set it) on the seeded
+SQLite database; wrk loads one address at a time over loopback (32 connections, 2 threads,
+--latency). The module page, a case page and the home page are loaded signed out and signed
+in (a cookie from the real sign-in form), and /healthz; bench/baseline.py answers with the
+module page's bytes and the health check's JSON, and every figure is given as a ratio to it.
+
+Run with:  .venv/bin/python -m bench.pages [--seconds 10] [--data DATA] [--json PATH]
+Without --data it seeds its own data first (bench/seed.py), which takes a few minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import seed, wrk
+from bench.document import Report, invocation
+from bench.harness import (
+    APP,
+    BASELINE,
+    app_environment,
+    clear_rate_limits,
+    gunicorn,
+    gunicorn_settings,
+    rate_limit_prefix,
+    request,
+    sign_in,
+    stop_on_signals,
+)
+from trainer.content import Catalogue, load_catalogue
+
+SHARE_OF_BASELINE = 0.70
+P99_MS = 50.0
+SIGNED_IN_LEARNER = 1
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str
+    path: str
+    signed_in: bool = False
+
+
+def page_paths(catalogue: Catalogue) -> dict[str, str]:
+    """The pages measured: the longest module of the first course, the first case, home."""
+    course = next(iter(catalogue.courses.values()))
+    module = max(catalogue.modules_of(course), key=lambda m: len(m.html))
+    case = next(iter(catalogue.cases.values()))
+    return {
+        "module page": f"/courses/{course.id}/{module.id}",
+        "case page": f"/cases/{case.id}",
+        "home page": "/",
+    }
+
+
+def addresses(catalogue: Catalogue) -> list[Address]:
+    found = []
+    for name, path in page_paths(catalogue).items():
+        found += [Address(name, path), Address(name, path, signed_in=True)]
+    return [*found, Address("health check", "/healthz")]
+
+
+def describe(load: wrk.Load) -> str:
+    return (
+        f"{load.requests_per_second:,.0f} req/s, p50 {load.p50_ms:.1f} ms, "
+        f"p99 {load.p99_ms:.1f} ms, {load.errors} errors"
+    )
+
+
+def measure(data: dict, folder: Path, seconds: int, report: Report) -> None:
+    catalogue = load_catalogue(data["content_dir"])
+    prefix = rate_limit_prefix()
+    env = app_environment(data, "SQLite", folder / "instance", prefix)
+    log = folder / "gunicorn.log"
+    targets = addresses(catalogue)
+    module_path = page_paths(catalogue)["module page"]
+    try:
+        with gunicorn(APP, env, log) as server:
+            _status, _headers, page = request(server.port, "GET", module_path)
+            _status, _headers, health = request(server.port, "GET", "/healthz")
+        (folder / "page.html").write_bytes(page)
+        (folder / "health.json").write_bytes(health)
+        baseline_env = {
+            **env,
+            "BENCH_PAGE_FILE": str(folder / "page.html"),
+            "BENCH_HEALTH_FILE": str(folder / "health.json"),
+        }
+        base = {}
+        with gunicorn(BASELINE, baseline_env, log) as server:
+            _status, _headers, same = request(server.port, "GET", "/page")
+            if same != page:
+                raise RuntimeError("the baseline's page differs from the module page")
+            for name, path in (("module page", "/page"), ("health check", "/healthz")):
+                base[name] = wrk.run(server.url(path), seconds)
+                report.add(f"baseline, {name}'s bytes ({path})", describe(base[name]))
+        with gunicorn(APP, env, log) as server:
+            cookie = sign_in(server.port, seed.email(SIGNED_IN_LEARNER), data["password"])
+            for address in targets:
+                headers = {"User-Agent": "bench"}
+                if address.signed_in:
+                    headers["Cookie"] = f"session={cookie}"
+                    _check_signed_in(server.port, address.path, headers)
+                load = wrk.run(server.url(address.path), seconds, headers)
+                baseline = base["health check" if address.path == "/healthz" else "module page"]
+                _add(report, address, load, baseline)
+    finally:
+        clear_rate_limits(prefix)
+    report.note(
+        f"Each address was loaded for {seconds} s by `{wrk.shown(wrk.command('URL', seconds))}` "
+        f"on the same machine as the server, one address at a time. The module page is "
+        f"{module_path} ({len(page):,} bytes signed out); the baseline serves exactly those "
+        "bytes through a one-variable Jinja template, and the health check's JSON through "
+        "jsonify, from a bare Flask app run by the same gunicorn command (same "
+        f"gunicorn.conf.py: {gunicorn_settings()}), so the ratio is what the app's own work "
+        "costs. Signed-in pages carry the cookie of one learner who signed in through "
+        "the form; the app runs with TRAINER_ENV=production, Redis for the rate-limit counters "
+        "and the seeded SQLite database."
+    )
+    report.note(
+        "wrk and the server share the machine's cores, so both figures are lower than on "
+        "separate machines; the ratio to the baseline is the figure to compare between runs."
+    )
+
+
+def _check_signed_in(port: int, path: str, headers: dict[str, str]) -> None:
+    status, _headers, body = request(port, "GET", path, headers=headers)
+    if status != 200 or b"Sign out" not in body:
+        raise RuntimeError(f"{path} did not answer as a signed-in page ({status})")
+
+
+def _add(report: Report, address: Address, load: wrk.Load, baseline: wrk.Load) -> None:
+    share = load.requests_per_second / baseline.requests_per_second
+    who = "signed in" if address.signed_in else "signed out"
+    if address.path == "/healthz":
+        who = "against the baseline's JSON"
+    met = share >= SHARE_OF_BASELINE and load.p99_ms < P99_MS and load.errors == 0
+    report.add(
+        f"{address.name}, {who} ({address.path})",
+        f"{share:.0%} of the baseline's req/s; {describe(load)}",
+        f"≥ {SHARE_OF_BASELINE:.0%} of the baseline's req/s, p99 under {P99_MS:.0f} ms, no errors",
+        met,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10, help="load per address")
+    parser.add_argument("--data", type=Path, help="a folder bench/seed.py filled")
+    parser.add_argument("--json", type=Path, help="write the figures here (bench contract)")
+    seed.add_options(parser)
+    args = parser.parse_args()
+    stop_on_signals()
+    report = Report("Pages under load, against a bare Flask baseline", invocation("bench.pages"))
+    with tempfile.TemporaryDirectory(prefix="bench-pages-") as temporary:
+        folder = Path(temporary)
+        if args.data:
+            data = seed.load(args.data)
+        else:
+            data = seed.prepare(folder, args.learners, seed.sizes_from(args), None, report)
+        measure(data, folder, args.seconds, report)
+    report.write(args.json)
+
+
+if __name__ == "__main__":
+    main()
