@@ -7,7 +7,7 @@ BUILD := trainer/static/build
 ASSETS := $(BUILD)/app.css $(BUILD)/govuk-frontend.min.js $(BUILD)/assets/manifest.json $(BUILD)/fonts/DejaVuSans.ttf
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test ci lint format lock assets db test-postgres test-browser chromium clean
+.PHONY: run test ci lint format lock assets db test-postgres test-browser chromium bench clean
 
 run: $(STAMP) assets db
 	$(BIN)/trainer serve
@@ -74,6 +74,11 @@ chromium:
 
 test-browser: $(STAMP) assets chromium
 	TRAINER_REQUIRE_BROWSER=1 $(BIN)/pytest tests/browser
+
+# Every benchmark, then docs/performance.md rewritten (bench/run.py); BENCH_ARGS=--quick for a short run.
+bench: $(STAMP) assets
+	@test -x /usr/bin/wrk || (apt-get update && apt-get install -y wrk)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(BUILD) instance/*.db

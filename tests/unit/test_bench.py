@@ -13,6 +13,7 @@ from bench import wrk
 from bench.curriculum import Sizes, add_copies, add_generated, copy_real
 from bench.document import Report, Row, Section, invocation, render
 from bench.harness import parse_smaps_rollup
+from bench.run import accepts
 from trainer import PROJECT_ROOT
 from trainer.cli import main
 from trainer.content import load_catalogue
@@ -212,3 +213,15 @@ def test_command_shown_without_the_report_path_and_with_data_named(tmp_path):
         ["--seconds", "2", "--data", str(tmp_path / "data"), "--json", str(tmp_path / "r.json")],
     )
     assert line == ".venv/bin/python -m bench.pages --seconds 2 --data DATA"
+
+
+def test_script_not_yet_taking_the_options_is_not_run(tmp_path):
+    script = tmp_path / "bench" / "old.py"
+    script.parent.mkdir()
+    script.write_text("import sys\npath = sys.argv[1]\n")
+    newer = tmp_path / "bench" / "new.py"
+    newer.write_text("parser.add_argument('--learners')\nparser.add_argument('--json')\n")
+    assert accepts(newer, "--learners", "--json", root=tmp_path) == ""
+    assert accepts(script, "--learners", "--json", root=tmp_path) == (
+        "not run: bench/old.py does not accept --learners and --json yet"
+    )
