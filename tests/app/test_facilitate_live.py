@@ -209,3 +209,81 @@ def test_each_phone_votes_with_its_own_form_token(tmp_path):
         )
         assert refused.status_code == 400
         assert db.session.scalar(db.select(db.func.count()).select_from(Vote)) == 1
+
+
+def table_of(page) -> list[list[str]]:
+    """The results table as rows of cell texts, its header row first."""
+    table = page.select_one("table")
+    return [[cell.text.strip() for cell in row.select("th, td")] for row in table.select("tr")]
+
+
+@pytest.fixture
+def voted(app, room):
+    """Three agencies have voted on the first stage; voting has closed."""
+    session, presenter, phone = room
+    phones = [phone] + [
+        join_as_guest(app, session.join_code, name, agency)
+        for name, agency in (("Bo", "police"), ("Cy", "education"))
+    ]
+    press(presenter, session, "start:bruise-on-baby")
+    press(presenter, session, "open")
+    for each, choice in zip(phones, ("refer-today", "wait", "refer-today"), strict=True):
+        part_of(each, session, {"stage": "bruise-on-baby:0", "choice": choice})
+    return session, presenter, phone
+
+
+def test_before_the_reveal_a_phone_sees_no_votes_of_others(voted):
+    session, presenter, phone = voted
+    voting = part_of(phone, session)
+    assert voting.find("table") is None and "by agency" not in voting.text
+    press(presenter, session, "close")
+    closed = part_of(phone, session)
+    assert "Voting has closed." in closed.text
+    assert closed.find("table") is None and closed.select(".app-live-chart") == []
+    assert "Best choice" not in closed.text and "best choice" not in closed.text
+
+
+def test_at_the_reveal_phones_show_the_split_by_agency_as_the_presenter_does(voted):
+    session, presenter, phone = voted
+    press(presenter, session, "close")
+    press(presenter, session, "reveal")
+    shown = page_of(presenter.get(f"/sessions/{session.id}/live"))
+    part = part_of(phone, session)
+    assert table_of(part) == table_of(shown)
+    assert table_of(part) == [
+        ["Choice", "Votes", "Share", "Schools and colleges", "Health", "Police"],
+        ["Refer to children's social care today. (best choice)", "2", "67%", "1", "1", "0"],
+        ["Wait and see at the next visit.", "1", "33%", "0", "0", "1"],
+    ]
+    assert part.select_one("caption").text == "How the room voted by agency"
+    key = [item.text for item in part.select(".app-live-chart__key li")]
+    assert key == ["Schools and colleges", "Health", "Police"]
+    region = part.select_one("[role=region]")
+    assert region["aria-labelledby"] == part.select_one("caption")["id"]
+
+
+def test_with_the_split_hidden_phones_show_only_the_overall_result(voted):
+    session, presenter, phone = voted
+    press(presenter, session, "agencies")
+    press(presenter, session, "close")
+    press(presenter, session, "reveal")
+    part = part_of(phone, session)
+    assert table_of(part)[0] == ["Choice", "Votes", "Share"]
+    assert table_of(part) == table_of(page_of(presenter.get(f"/sessions/{session.id}/live")))
+    assert part.select_one("caption").text == "How the room voted"
+    assert part.select(".app-live-chart__key") == []
+
+
+def test_phones_show_the_best_choice_only_once_the_presenter_shows_it(voted):
+    session, presenter, phone = voted
+    press(presenter, session, "best")  # kept hidden while the room discusses
+    press(presenter, session, "close")
+    press(presenter, session, "reveal")
+    hidden = part_of(phone, session)
+    assert "best choice" not in hidden.text.lower()
+    assert table_of(hidden)[1][0] == "Refer to children's social care today."
+    press(presenter, session, "best")
+    shown = part_of(phone, session)
+    assert table_of(shown)[1][0] == "Refer to children's social care today. (best choice)"
+    assert shown.select_one(".app-live-chart .govuk-tag").text == "Best choice"
+    assert table_of(shown) == table_of(page_of(presenter.get(f"/sessions/{session.id}/live")))

@@ -388,12 +388,39 @@ def choice_results(step, counts: dict) -> list[ChoiceResult]:
 
 
 @dataclass(frozen=True)
+class Reveal:
+    """A stage's votes as the room is shown them, the same on the presenter's screen and phones."""
+
+    results: list[ChoiceResult]
+    total: int
+    agencies: list[str]  # the split by agency; empty while the presenter keeps it hidden
+    shows_best: bool
+
+
+def shows_results(session: TrainingSession) -> bool:
+    return session.live_phase in ("results", "feedback")
+
+
+def reveal_of(session: TrainingSession, step, counts: dict) -> Reveal | None:
+    """What the room sees of the votes: nothing until the presenter shows the results."""
+    if step is None or not shows_results(session):
+        return None
+    return Reveal(
+        results=choice_results(step, counts),
+        total=counts["total"],
+        agencies=counts["agencies"] if session.show_agencies else [],
+        shows_best=session.show_best,
+    )
+
+
+@dataclass(frozen=True)
 class PresenterView:
     case: object | None
     stages: list
     stage: object | None
     counts: dict
     results: list[ChoiceResult]
+    reveal: Reveal | None
     moves: list[str]
 
 
@@ -401,10 +428,17 @@ def presenter_view(catalogue: Catalogue, session: TrainingSession) -> PresenterV
     case = catalogue.cases.get(session.live_case_id) if session.live_case_id else None
     stages = live_stages(catalogue, session.live_case_id) if case else []
     stage = stages[session.live_stage] if session.live_stage < len(stages) else None
+    step = stage.step if stage else None
     counts = vote_counts(session, catalogue)
-    moves = list(MOVES.get(session.live_phase, {})) if stage and stage.step else []
+    moves = list(MOVES.get(session.live_phase, {})) if step else []
     return PresenterView(
-        case, stages, stage, counts, choice_results(stage and stage.step, counts), moves
+        case,
+        stages,
+        stage,
+        counts,
+        choice_results(step, counts),
+        reveal_of(session, step, counts),
+        moves,
     )
 
 
@@ -423,7 +457,7 @@ class RoomView:
     stage_key: str
     choices: list[tuple[str, str]]
     my_vote: Vote | None
-    results: list[ChoiceResult]
+    reveal: Reveal | None
     can_claim: bool
 
 
@@ -433,7 +467,7 @@ def room_view(catalogue: Catalogue, participant: Participant, user) -> RoomView:
     stages = live_stages(catalogue, session.live_case_id) if session.live_case_id else []
     stage = stages[session.live_stage] if session.live_stage < len(stages) else None
     step = stage.step if stage else None
-    shows_results = session.live_phase in ("results", "feedback")
+    counts = vote_counts(session, catalogue) if step and shows_results(session) else None
     return RoomView(
         session=session,
         participant=participant,
@@ -441,7 +475,7 @@ def room_view(catalogue: Catalogue, participant: Participant, user) -> RoomView:
         stage_key=f"{session.live_case_id}:{session.live_stage}",
         choices=[(c.id, c.text) for c in step.choices] if step else [],
         my_vote=vote_of(participant, session) if step else None,
-        results=choice_results(step, vote_counts(session, catalogue)) if shows_results else [],
+        reveal=reveal_of(session, step, counts),
         can_claim=participant.is_guest and user.is_authenticated,
     )
 
