@@ -156,11 +156,14 @@ def section_of(title: str, line: list[str], timeout: float, folder: Path) -> Sec
     code, last = run_script([*line, "--json", str(report)], timeout)
     if code == 0 and report.exists():
         try:
-            return Section.from_data(json.loads(report.read_text(encoding="utf-8")))
+            section = Section.from_data(json.loads(report.read_text(encoding="utf-8")))
         except ValueError as error:
             return Section(
                 title, [shown(line)], missing=f"failed: its report is unusable ({error})"
             )
+        # Where the report went is this run's business, not part of the command to repeat.
+        section.commands = [c.replace(f" --json {report}", "") for c in section.commands]
+        return section
     return Section(
         title,
         [shown(line)],

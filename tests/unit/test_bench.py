@@ -4,6 +4,7 @@ docs/performance.md built from the scripts' reports. Nothing here is timed."""
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 import yaml
@@ -13,7 +14,7 @@ from bench import wrk
 from bench.curriculum import Sizes, add_copies, add_generated, copy_real
 from bench.document import Report, Row, Section, invocation, render
 from bench.harness import parse_smaps_rollup
-from bench.run import accepts
+from bench.run import accepts, section_of
 from trainer import PROJECT_ROOT
 from trainer.cli import main
 from trainer.content import load_catalogue
@@ -225,3 +226,30 @@ def test_script_not_yet_taking_the_options_is_not_run(tmp_path):
     assert accepts(script, "--learners", "--json", root=tmp_path) == (
         "not run: bench/old.py does not accept --learners and --json yet"
     )
+
+
+REPORTING_SCRIPT = """\
+import json, sys
+path = sys.argv[sys.argv.index("--json") + 1]
+command = "bench/x.py --learners 5 --json " + path
+json.dump({"title": "X", "command": command, "rows": [], "notes": ["n"]}, open(path, "w"))
+"""
+
+
+def test_script_report_becomes_its_section_without_the_report_path(tmp_path):
+    script = tmp_path / "x.py"
+    script.write_text(REPORTING_SCRIPT)
+    section = section_of("X", [sys.executable, str(script)], 60, tmp_path)
+    assert section.missing == ""
+    assert section.commands == ["bench/x.py --learners 5"]
+    assert section.notes == ["n"]
+
+
+def test_failing_script_gets_a_section_with_its_last_lines(tmp_path, capsys):
+    script = tmp_path / "x.py"
+    script.write_text("print('seeding'); raise SystemExit('no database')")
+    section = section_of("X", [sys.executable, str(script), "--data", str(tmp_path)], 60, tmp_path)
+    assert section.missing == "failed with exit code 1; its last lines:"
+    assert "no database" in section.notes[0]
+    assert section.commands == [f".venv/bin/python {script} --data DATA"]
+    assert "seeding" in capsys.readouterr().out
