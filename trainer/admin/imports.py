@@ -144,9 +144,15 @@ def _team_and_roles_problem(row: dict, org: Organisation) -> str:
 
 
 def save_preview(admin: User, filename: str, checked: Checked) -> ImportBatch:
+    batch = _new_batch(admin, filename, checked)
+    db.session.commit()
+    return batch
+
+
+def _new_batch(admin: User, filename: str, checked: Checked) -> ImportBatch:
     batch = ImportBatch(created_by=admin.id, filename=filename[:200], rows=checked.rows)
     db.session.add(batch)
-    db.session.commit()
+    db.session.flush()
     return batch
 
 
@@ -213,11 +219,15 @@ def _invite(person: User, token: str) -> None:
 
 
 def import_file(email: str, data: bytes, filename: str) -> tuple[int, Checked]:
-    """The command line's import: all or nothing. Any problem and nothing is added."""
+    """The command line's import: all or nothing. Any problem and nothing is added.
+
+    The batch is written in the same transaction as the people, so an import cut short leaves
+    no preview behind either.
+    """
     admin = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
     if admin is None or not admin.has_role("admin"):
         raise ValueError(f"{email} is not the email address of an administrator")
     checked = check_file(data)
     if checked.problem or checked.errors:
         return 0, checked
-    return confirm(admin, save_preview(admin, filename, checked)) or 0, checked
+    return confirm(admin, _new_batch(admin, filename, checked)) or 0, checked
