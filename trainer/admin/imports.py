@@ -169,17 +169,26 @@ def confirm(admin: User, batch: ImportBatch) -> int | None:
     if claimed != 1:
         db.session.rollback()
         return None
-    added = [person for row in batch.rows if (person := _add_person(row))]
+    added = [invitation for row in batch.rows if (invitation := _add_person(row))]
     audit.record(
         "people imported", actor_id=admin.id, batch=batch.id, file=batch.filename, people=len(added)
     )
     db.session.commit()
-    for person, token in added:
-        _invite(person, token)
+    for invitation in added:
+        _invite(invitation)
     return len(added)
 
 
-def _add_person(row: dict) -> tuple[User, str] | None:
+@dataclass(frozen=True)
+class Invitation:
+    """What the invitation email needs, kept so that sending it reads nothing back."""
+
+    email: str
+    name: str
+    token: str
+
+
+def _add_person(row: dict) -> Invitation | None:
     """Add one person, unless their email was taken since the preview."""
     person = User(
         email=row["email"],
@@ -205,17 +214,17 @@ def _add_person(row: dict) -> tuple[User, str] | None:
             expires_at=datetime.now(UTC) + timedelta(hours=INVITATION_HOURS),
         )
     )
-    return person, token
+    return Invitation(person.email, person.name, token)
 
 
-def _invite(person: User, token: str) -> None:
+def _invite(invitation: Invitation) -> None:
     body = render_template(
         "emails/invitation.txt",
-        name=person.name,
-        link=external_url("auth.new_password", token=token),
+        name=invitation.name,
+        link=external_url("auth.new_password", token=invitation.token),
         days=INVITATION_HOURS // 24,
     )
-    send_email(person.email, "Your Information Sharing Training account", body)
+    send_email(invitation.email, "Your Information Sharing Training account", body)
 
 
 def import_file(email: str, data: bytes, filename: str) -> tuple[int, Checked]:
