@@ -9,6 +9,11 @@ import gunicorn.http.wsgi
 # workers from it: they share that memory instead of each holding a copy, and start at once.
 preload_app = True
 
+# Threads let a worker answer other requests while one waits on the database, and keep
+# connections open between requests. Set the number of workers on the command line.
+worker_class = "gthread"
+threads = 8
+
 # Answer with the service's name, not the server software.
 gunicorn.http.wsgi.SERVER = "Information Sharing Training"
 

@@ -163,20 +163,26 @@ def tail(log: Path, lines: int = 15) -> str:
         return "(no log)"
 
 
+WITHOUT_PRELOAD = Path(__file__).resolve().parent / "gunicorn_without_preload.py"
+
+
 @contextmanager
 def gunicorn(
     application: str,
     env: dict[str, str],
     log: Path,
-    preload: bool = False,
+    preload: bool = True,
     ready_path: str = "/healthz",
 ) -> Iterator[Server]:
     """gunicorn as the README's operations part runs it, from the project folder (so it reads
-    gunicorn.conf.py), with 2 workers on a free loopback port; stopped whatever happens."""
+    gunicorn.conf.py), with 2 workers on a free loopback port; stopped whatever happens.
+
+    gunicorn.conf.py preloads the app; preload=False runs the same settings without it, for
+    the memory benchmark's comparison."""
     port = free_port()
     line = [str(BIN / "gunicorn"), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}"]
-    if preload:
-        line.append("--preload")
+    if not preload:
+        line += ["--config", str(WITHOUT_PRELOAD)]
     with log.open("ab") as output:
         started = time.perf_counter()
         process = subprocess.Popen(  # noqa: S603 (our own gunicorn, arguments we built)
