@@ -100,12 +100,17 @@ def test_trainer_and_three_agencies_run_a_two_stage_case(live_server, live_app, 
     ]
     accessible(phones[1], "participant-waiting")
 
+    for p in phones:  # marks the open page: a reload would lose it
+        p.evaluate("window.openedOnce = true")
     press(page, "Start: A bruise on a baby")
     expect(page.get_by_role("heading", name="Stage 1: The visit")).to_be_visible()
     expect(page.get_by_text("The mother asks who referred her.")).to_have_count(0)
     for p in phones:  # each phone follows the presenter by polling, without a reload
         expect(p.get_by_role("heading", name="Stage 1: The visit")).to_be_visible()
         expect(p.get_by_text("Voting has not opened yet.")).to_be_visible()
+        expect(p.locator("#live-status")).to_have_text(
+            "Stage 1: The visit: Voting has not opened yet"
+        )
 
     press(page, "Open voting")
     for p, choice in zip(
@@ -124,14 +129,26 @@ def test_trainer_and_three_agencies_run_a_two_stage_case(live_server, live_app, 
     accessible(page, "presenter-voting")
 
     press(page, "Close voting")
+    for p in phones:  # until the results are shown, nobody's votes but their own
+        expect(p.get_by_text("Voting has closed.")).to_be_visible()
+        expect(p.locator("main table")).to_have_count(0)
     press(page, "Show the results")
     table = page.locator("main table")
-    expect(table.locator("thead th")).to_have_text(
-        ["Choice", "Votes", "Share", "Schools and colleges", "Health", "Police"]
-    )
+    split = ["Choice", "Votes", "Share", "Schools and colleges", "Health", "Police"]
+    expect(table.locator("thead th")).to_have_text(split)
     best = table.locator("tr", has_text="Refer to children's social care today")
     expect(best.locator("td")).to_have_text(["2", "67%", "1", "1", "0"])
     accessible(page, "presenter-results")
+    for p in phones:  # the phones show the same split, still without a reload
+        phone_table = p.locator("main table")
+        expect(phone_table.locator("thead th")).to_have_text(split)
+        phone_best = phone_table.locator("tr", has_text="Refer to children's social care today")
+        expect(phone_best.locator("td")).to_have_text(["2", "67%", "1", "1", "0"])
+        expect(phone_best.locator("th")).to_contain_text("(best choice)")
+        assert p.evaluate("window.openedOnce") is True
+    accessible(phones[1], "participant-results")
+    press(page, "Hide the split by agency")
+    expect(phones[2].locator("main table thead th")).to_have_text(["Choice", "Votes", "Share"])
     press(page, "Show the feedback")
     expect(
         page.get_by_text("A bruise on a non-mobile baby needs a same-day referral.")
