@@ -65,6 +65,12 @@ class Results:
     counts: list[tuple[float, int]] = field(default_factory=list)  # presenter: (seen, total)
     changes: dict[int, float] = field(default_factory=dict)  # state version -> pressed at
     errors: list[str] = field(default_factory=list)
+    pending: set = field(default_factory=set)  # stage fetches and votes under way
+
+    def start(self, work) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self.pending.add(task)
+        task.add_done_callback(self.pending.discard)
 
 
 class Connection:
@@ -312,7 +318,7 @@ class Phone:
                 etag = head.get("etag", "")
                 if json.loads(body)["version"] > self.version and not self.fetching:
                     self.fetching = True
-                    asyncio.get_running_loop().create_task(self.fetch(poll_seconds, results))
+                    results.start(self.fetch(poll_seconds, results))
             elif status is not None:
                 results.errors.append(f"poll {status}")
             pause = poll_seconds * random.uniform(0.9, 1.1)
@@ -342,7 +348,7 @@ class Phone:
             results.shown.append(now - results.changes[self.version])
         if CHOICE.search(text) and not self.voted:
             self.voted = True
-            asyncio.get_running_loop().create_task(self.vote(text, results))
+            results.start(self.vote(text, results))
 
     async def vote(self, part: str, results: Results) -> None:
         await asyncio.sleep(random.uniform(0, THINK_SECONDS))
@@ -422,7 +428,11 @@ async def run(args, port: int, session_id: int, case_id: str, cookies, email: st
         loads.append(load_average())
         await press(presenter, session_id, action, results)
     await asyncio.gather(*tasks)
-    await asyncio.sleep(args.poll_seconds)  # stage fetches still under way
+    if results.pending:  # stage fetches and votes still under way: their answers count too
+        _done, late = await asyncio.wait(set(results.pending), timeout=60)
+        results.errors += ["no answer within a minute"] * len(late)
+        for task in late:
+            task.cancel()
     loads.append(load_average())
     elapsed = time.monotonic() - started
     server_cpu = cpu_seconds(pid) - cpu_before
