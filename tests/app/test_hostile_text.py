@@ -409,6 +409,37 @@ def test_an_import_row_with_hidden_characters_is_listed_and_not_imported(
     assert db.session.scalar(db.select(User.id).where(User.email.like("ana%"))) is None
 
 
+# A new line cannot travel in the name of an uploaded file: the upload arrives without one.
+@pytest.mark.parametrize("character", ["\x00", "\x1b", "\u202a", "\u202e", "\u2066"], ids=repr)
+def test_an_upload_whose_file_name_has_hidden_characters_is_refused(app, org, character):
+    make_user("admin", email="admin@example.org", org=org)
+    admin = person(app, "admin@example.org")
+    body = _staff_file("Ana Ortiz", "ana@example.org", org.name, "")
+    refused = admin.post(
+        "/admin/imports",
+        data={"file": (io.BytesIO(body), f"staff{character}vsc.exe.csv")},
+        content_type="multipart/form-data",
+    )
+    assert "Remove the hidden characters" in refused.get_data(as_text=True)
+    assert db.session.scalar(db.select(ImportBatch)) is None
+
+
+@pytest.mark.parametrize("character", ["\x1b", "\u202e", "\x00"], ids=repr)
+def test_headings_with_hidden_characters_are_refused_and_never_repeated(
+    app, org, runner, tmp_path, character
+):
+    make_user("admin", email="admin@example.org", org=org)
+    body = f"name,email,organi{character}sation\nAna,ana@example.org,{org.name}\n".encode()
+    page = _upload(person(app, "admin@example.org"), body).get_data(as_text=True)
+    assert "Remove the hidden characters" in page and character not in page
+    staff = tmp_path / "staff.csv"
+    staff.write_bytes(body)
+    refused = runner.invoke(args=["import-users", str(staff), "--as", "admin@example.org"])
+    assert refused.exit_code != 0 and "Remove the hidden characters" in refused.output
+    assert character not in refused.output
+    assert db.session.scalar(db.select(ImportBatch)) is None
+
+
 @pytest.mark.xfail(
     strict=True,
     reason=(

@@ -16,7 +16,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from trainer.content import SECTORS
 from trainer.models import ROLES
-from trainer.web import DayField, Form, strip_text
+from trainer.web import DayField, Form, has_hidden_characters, strip_text
 
 
 def name_field(label: str, what: str) -> StringField:
@@ -150,6 +150,11 @@ class UploadForm(Form):
     def validate_file(self, field) -> None:
         if not field.data or not getattr(field.data, "filename", ""):
             raise ValidationError("Select a CSV file")
+        if has_hidden_characters(field.data.filename):
+            raise ValidationError(
+                "Remove the hidden characters (control characters or text-direction marks) "
+                "from the file's name, then upload it again"
+            )
 
 
 class ReasonForm(Form):

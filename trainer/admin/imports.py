@@ -38,6 +38,7 @@ MAX_ROWS = 5000
 REQUIRED = ("name", "email", "organisation")
 OPTIONAL = ("team", "job role", "roles")
 INVITATION_HOURS = 7 * 24
+HIDDEN_CHARACTERS = "Remove the hidden characters (control characters or text-direction marks)"
 UNUSABLE_HASH = "!"  # matches no password: none works until they set one from the invitation
 
 
@@ -71,6 +72,8 @@ def check_file(data: bytes) -> Checked:
             problem="The file must be saved as CSV UTF-8: in Excel, choose Save As, then CSV UTF-8"
         )
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    if any(has_hidden_characters(name) for name in reader.fieldnames or []):
+        return Checked(problem=f"{HIDDEN_CHARACTERS} from the headings of the columns")
     columns = {_column(name): name for name in reader.fieldnames or []}
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
@@ -106,7 +109,7 @@ def _check_rows(reader, columns: dict[str, str]) -> Checked:
 
 def _row_problem(row: dict, organisations: dict, seen: set[str]) -> str:
     if any(has_hidden_characters(value) for value in row.values()):
-        return "Remove the hidden characters (control characters or text-direction marks)"
+        return HIDDEN_CHARACTERS
     if not row["name"]:
         return "Enter the person's name"
     if len(row["name"]) > 200 or len(row["job role"]) > 200:
