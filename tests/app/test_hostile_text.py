@@ -440,13 +440,6 @@ def test_headings_with_hidden_characters_are_refused_and_never_repeated(
     assert db.session.scalar(db.select(ImportBatch)) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "SessionForm.online_link uses WTForms' URL validator, which takes any scheme, and the "
-        "session page links to the address as stored"
-    ),
-)
 @pytest.mark.parametrize(
     "link", ["javascript://meet.example.org/%0Aalert(document.cookie)", "data://example.org/x"]
 )

@@ -166,6 +166,12 @@ class SessionForm(Form):
         if not field.data and not self.online_link.data:
             raise ValidationError("Enter the venue, or an online meeting link")
 
+    def validate_online_link(self, field) -> None:
+        # WTForms' URL check takes any scheme; the session page links to what is stored.
+        web = field.data.lower().startswith(("https://", "http://"))
+        if field.data and not web and not field.errors:
+            raise ValidationError("Enter the meeting link in full, starting with https://")
+
     def moment(self, clock: time) -> datetime:
         day: date = self.day.data
         return datetime.combine(day, clock, tzinfo=LONDON)
