@@ -1,19 +1,88 @@
-"""Form fields shared by areas: a person's email address, password and details."""
+"""Form fields shared by areas: text boxes, choices, and a person's email address, password
+and details."""
+
+from collections.abc import Mapping
 
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovPasswordInput,
     GovRadioInput,
     GovSelect,
+    GovTextArea,
     GovTextInput,
 )
-from wtforms import PasswordField, RadioField, SelectField, StringField
+from wtforms import (
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import AnyOf, Email, EqualTo, InputRequired, Length, ValidationError
 
 from trainer.content import SECTORS
-from trainer.web import strip_text
+from trainer.web import Form, strip_text
 
 OTHER_ORGANISATION = "other"
 MIN_PASSWORD = 12
+
+
+class QueryForm(Form):
+    """A search or filter sent by GET: a link anyone can bookmark, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+
+def text_field(
+    label: str,
+    max_length: int,
+    required: str = "",
+    description: str = "",
+    called: str = "",
+    multiline: bool = False,
+) -> StringField:
+    """A text box, trimmed: one line, or several when `multiline`. `required` is the message
+    when it is left empty (without one it is optional); `called` is what the length message
+    calls it (the label by default)."""
+    field, widget = (TextAreaField, GovTextArea()) if multiline else (StringField, GovTextInput())
+    rules = [InputRequired(message=required)] if required else []
+    too_long = f"{called or label} must be {max_length:,} characters or fewer"
+    return field(
+        label,
+        description=description,
+        widget=widget,
+        filters=[strip_text],
+        validators=[*rules, Length(max=max_length, message=too_long)],
+    )
+
+
+def select_field(label: str, message: str, **kwargs) -> SelectField:
+    """A select that must be chosen; its choices are usually set when the form is made."""
+    return SelectField(
+        label,
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[InputRequired(message=message)],
+        **kwargs,
+    )
+
+
+def radio_field(label: str, choices: Mapping[str, str], message: str) -> RadioField:
+    """Radios of fixed choices: the same message for none chosen and for anything else sent."""
+    return RadioField(
+        label,
+        widget=GovRadioInput(),
+        choices=list(choices.items()),
+        validate_choice=False,
+        validators=[InputRequired(message=message), AnyOf(list(choices), message=message)],
+    )
+
+
+class Checkboxes(SelectMultipleField):
+    def __init__(self, label: str, **kwargs) -> None:
+        super().__init__(label, widget=GovCheckboxesInput(), validate_choice=False, **kwargs)
 
 
 def email_field(label: str = "Email address", description: str = "") -> StringField:
@@ -62,59 +131,34 @@ def confirm_password_field(new_password_field_name: str) -> PasswordField:
 
 
 def full_name_field() -> StringField:
-    return StringField(
+    return text_field(
         "Full name",
+        200,
+        "Enter your full name",
         description="As it should appear on your certificates.",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[
-            InputRequired(message="Enter your full name"),
-            Length(max=200, message="Full name must be 200 characters or fewer"),
-        ],
     )
 
 
 def organisation_field() -> SelectField:
-    return SelectField(
-        "Organisation",
-        widget=GovSelect(),
-        validate_choice=False,
-        validators=[InputRequired(message="Select your organisation")],
-    )
+    return select_field("Organisation", "Select your organisation")
 
 
 def organisation_other_field() -> StringField:
-    return StringField(
-        "If your organisation is not listed, enter its name",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[Length(max=200, message="Organisation name must be 200 characters or fewer")],
+    return text_field(
+        "If your organisation is not listed, enter its name", 200, called="Organisation name"
     )
 
 
 def sector_field() -> RadioField:
-    return RadioField(
-        "Which sector do you work in?",
-        widget=GovRadioInput(),
-        choices=list(SECTORS.items()),
-        validate_choice=False,
-        validators=[
-            InputRequired(message="Select the sector you work in"),
-            AnyOf(list(SECTORS), message="Select the sector you work in"),
-        ],
-    )
+    return radio_field("Which sector do you work in?", SECTORS, "Select the sector you work in")
 
 
 def job_role_field() -> StringField:
-    return StringField(
+    return text_field(
         "Job role",
+        200,
+        "Enter your job role",
         description="For example, health visitor, teaching assistant or youth worker.",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[
-            InputRequired(message="Enter your job role"),
-            Length(max=200, message="Job role must be 200 characters or fewer"),
-        ],
     )
 
 

@@ -3,47 +3,23 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovFileInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovSubmitInput
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.validators import Optional, ValidationError
 
 from trainer.content import SECTORS
+from trainer.forms import (
+    Checkboxes,
+    QueryForm,
+    select_field,
+    text_field,
+)
 from trainer.models import ROLES
-from trainer.web import DayField, Form, has_hidden_characters, strip_text
+from trainer.web import DayField, Form, has_hidden_characters
 
 
 def name_field(label: str, what: str) -> StringField:
-    return StringField(
-        label,
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[
-            InputRequired(message=f"Enter the name of the {what}"),
-            Length(max=200, message=f"{label} must be 200 characters or fewer"),
-        ],
-    )
-
-
-def select_field(label: str, message: str, **kwargs) -> SelectField:
-    return SelectField(
-        label,
-        widget=GovSelect(),
-        validate_choice=False,
-        validators=[InputRequired(message=message)],
-        **kwargs,
-    )
-
-
-class Checkboxes(SelectMultipleField):
-    def __init__(self, label: str, **kwargs) -> None:
-        super().__init__(label, widget=GovCheckboxesInput(), validate_choice=False, **kwargs)
+    return text_field(label, 200, f"Enter the name of the {what}")
 
 
 def _choice_is_known(field) -> None:
@@ -107,12 +83,7 @@ class PersonForm(Form):
         validate_choice=False,
         description="Teams of the organisation chosen above.",
     )
-    job_role = StringField(
-        "Job role",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[Length(max=200, message="Job role must be 200 characters or fewer")],
-    )
+    job_role = text_field("Job role", 200)
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
@@ -158,55 +129,28 @@ class UploadForm(Form):
 
 
 class ReasonForm(Form):
-    reason = TextAreaField(
-        "Reason",
-        widget=GovTextArea(),
-        filters=[strip_text],
-        description="Kept in the audit log.",
-        validators=[
-            InputRequired(message="Enter the reason"),
-            Length(max=500, message="Reason must be 500 characters or fewer"),
-        ],
+    reason = text_field(
+        "Reason", 500, "Enter the reason", description="Kept in the audit log.", multiline=True
     )
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
-class CertificateSearchForm(Form):
-    class Meta:
-        csrf = False
-
-    q = StringField(
-        "Verification code or email address",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[Length(max=254, message="Search must be 254 characters or fewer")],
-    )
+def search_field(label: str) -> StringField:
+    return text_field(label, 254, called="Search")
 
 
-class PeopleSearchForm(Form):
-    class Meta:
-        csrf = False
+class CertificateSearchForm(QueryForm):
+    q = search_field("Verification code or email address")
 
-    q = StringField(
-        "Name or email address",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[Length(max=254, message="Search must be 254 characters or fewer")],
-    )
+
+class PeopleSearchForm(QueryForm):
+    q = search_field("Name or email address")
     org = SelectField("Organisation", widget=GovSelect(), validate_choice=False)
 
 
-class AuditFilterForm(Form):
-    class Meta:
-        csrf = False
-
+class AuditFilterForm(QueryForm):
     action = SelectField("What happened", widget=GovSelect(), validate_choice=False)
-    actor = StringField(
-        "Who (email address)",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[Length(max=254, message="Email address must be 254 characters or fewer")],
-    )
+    actor = text_field("Who (email address)", 254, called="Email address")
     day_from = DayField("From", description="For example, 1 4 2026", validators=[Optional()])
     day_to = DayField("To", description="For example, 30 4 2026", validators=[Optional()])
 

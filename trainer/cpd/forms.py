@@ -4,33 +4,13 @@ import secrets
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import (
-    DecimalField,
-    HiddenField,
-    RadioField,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
-from wtforms.validators import (
-    AnyOf,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
+from wtforms import DecimalField, HiddenField, SelectField, SubmitField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from trainer.forms import QueryForm, radio_field, text_field
 from trainer.models import ACTIVITY_TYPES
-from trainer.web import DayField, Form, strip_text
+from trainer.web import DayField, Form
 
 
 class HoursField(DecimalField):
@@ -60,32 +40,11 @@ class ActivityForm(Form):
             Length(max=64, message="Add the activity again from a new form"),
         ],
     )
-    title = StringField(
-        "Title",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[
-            InputRequired(message="Enter the title of the activity"),
-            Length(max=200, message="Title must be 200 characters or fewer"),
-        ],
+    title = text_field("Title", 200, "Enter the title of the activity")
+    provider = text_field(
+        "Provider", 200, description="Who ran it, for example your local safeguarding partnership."
     )
-    provider = StringField(
-        "Provider",
-        description="Who ran it, for example your local safeguarding partnership.",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[Length(max=200, message="Provider must be 200 characters or fewer")],
-    )
-    activity_type = RadioField(
-        "Type of activity",
-        widget=GovRadioInput(),
-        choices=list(ACTIVITY_TYPES.items()),
-        validate_choice=False,
-        validators=[
-            InputRequired(message="Select the type of activity"),
-            AnyOf(list(ACTIVITY_TYPES), message="Select the type of activity"),
-        ],
-    )
+    activity_type = radio_field("Type of activity", ACTIVITY_TYPES, "Select the type of activity")
     done_on = DayField(
         "Date",
         description="For example, 27 3 2026",
@@ -109,12 +68,7 @@ class ActivityForm(Form):
             NumberRange(0, 100, message="Participatory time must be between 0 and 100 hours"),
         ],
     )
-    notes = TextAreaField(
-        "Notes",
-        widget=GovTextArea(),
-        filters=[strip_text],
-        validators=[Length(max=4000, message="Notes must be 4,000 characters or fewer")],
-    )
+    notes = text_field("Notes", 4000, multiline=True)
     submit = SubmitField("Add to my record", widget=GovSubmitInput())
 
     def validate_done_on(self, field) -> None:
@@ -130,11 +84,8 @@ class ActivityForm(Form):
         return int((hours * 60).to_integral_value(rounding=ROUND_HALF_UP))
 
 
-class PeriodForm(Form):
-    """The filter on the record page: a GET form, so no CSRF token."""
-
-    class Meta:
-        csrf = False
+class PeriodForm(QueryForm):
+    """The filter on the record page."""
 
     period = SelectField(
         "Show",
@@ -159,21 +110,14 @@ class PeriodForm(Form):
             raise ValidationError("The end date must be the same as or after the start date")
 
 
-class CheckCertificateForm(Form):
-    """The public certificate check: a GET form anyone can bookmark, so no CSRF token."""
+class CheckCertificateForm(QueryForm):
+    """The public certificate check."""
 
-    class Meta:
-        csrf = False
-
-    code = StringField(
+    code = text_field(
         "Certificate code",
+        60,
+        "Enter the certificate code",
         description="It is on the certificate, for example 7KQM-X3PR-W9DZ. Capital or small "
         "letters both work.",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[
-            InputRequired(message="Enter the certificate code"),
-            Length(max=60, message="Certificate code must be 60 characters or fewer"),
-        ],
     )
     submit = SubmitField("Check certificate", widget=GovSubmitInput())

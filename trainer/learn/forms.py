@@ -1,23 +1,14 @@
 """Forms for the learning area."""
 
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
 
-from trainer.web import Form, strip_text
+from trainer.forms import text_field
+from trainer.web import Form
 
 
 def _record_field(label: str, hint: str, missing: str) -> TextAreaField:
-    return TextAreaField(
-        label,
-        description=hint,
-        widget=GovTextArea(),
-        filters=[strip_text],
-        validators=[
-            InputRequired(message=missing),
-            Length(max=4000, message=f"{label} must be 4,000 characters or fewer"),
-        ],
-    )
+    return text_field(label, 4000, missing, description=hint, multiline=True)
 
 
 class DecisionRecordForm(Form):
