@@ -103,6 +103,14 @@ class RolesForm(Form):
         if set(field.data) - set(ROLES):
             raise ValidationError("Select roles from the list")
 
+    def led(self) -> tuple[set[int], set[int]]:
+        """The organisations and the partnerships chosen for them to lead, by id."""
+        return _ids(self.organisations_led.data), _ids(self.partnerships_led.data)
+
+
+def _ids(values: list[str]) -> set[int]:
+    return {int(value) for value in values if value.isdigit()}
+
 
 class ConfirmForm(Form):
     """A button that needs nothing but the person's say-so (and a CSRF token)."""

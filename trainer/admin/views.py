@@ -180,9 +180,7 @@ def person(user_id: int):
             form.team.errors.append(str(error))
         else:
             return _done(f"{person.name} has been saved.", "admin.person", user_id=person.id)
-    return render_template(
-        "admin/person.html", person=person, form=form, roles_form=roles_form, confirm=ConfirmForm()
-    )
+    return _person_page(person, form, roles_form)
 
 
 @bp.route("/people/<int:user_id>/roles", methods=["POST"])
@@ -191,19 +189,17 @@ def roles(user_id: int):
     form, roles_form = fill_person_forms(person)
     if roles_form.validate_on_submit():
         try:
-            services.set_roles(
-                current_user,
-                person,
-                set(roles_form.roles.data),
-                {int(v) for v in roles_form.organisations_led.data if v.isdigit()},
-                {int(v) for v in roles_form.partnerships_led.data if v.isdigit()},
-            )
+            services.set_roles(current_user, person, set(roles_form.roles.data), *roles_form.led())
         except services.AdminError as error:
             roles_form.roles.errors.append(str(error))
         else:
             return _done(
                 f"Roles of {person.name} have been saved.", "admin.person", user_id=person.id
             )
+    return _person_page(person, form, roles_form)
+
+
+def _person_page(person, form, roles_form):
     return render_template(
         "admin/person.html", person=person, form=form, roles_form=roles_form, confirm=ConfirmForm()
     )
