@@ -261,20 +261,28 @@ def mark_module_read(catalogue: Catalogue, user_id: int, course: Course, module:
     db.session.commit()
 
 
+def stored_once(fact) -> bool:
+    """Write a fact now; False when an identical request stored it first.
+
+    Losing the race rolls back the whole transaction: use it only where all the transaction
+    holds so far is this request's own facts, which the request that won has stored too.
+    """
+    db.session.add(fact)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
 def _add_read(user_id: int, course_id: str, module_id: str, cycle: int, now: datetime) -> bool:
     """Store the read; False when an identical request stored it first."""
-    db.session.add(
+    return stored_once(
         ModuleRead(
             user_id=user_id, course_id=course_id, module_id=module_id, cycle=cycle, read_at=now
         )
     )
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # Nothing else is written before the read, so rolling back loses nothing.
-        db.session.rollback()
-        return False
-    return True
 
 
 def _repeats_completing_read(

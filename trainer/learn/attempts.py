@@ -13,7 +13,7 @@ from trainer.content import Catalogue
 from trainer.content.model import RECORD_PARTS, Quiz
 from trainer.extensions import db
 from trainer.models import Answer, Attempt, DecisionRecord
-from trainer.progress import complete_if_ready, courses_completed_by_quiz
+from trainer.progress import complete_if_ready, courses_completed_by_quiz, stored_once
 from trainer.quiz import AnswerError, Result, ScenarioState, score_check, walk
 from trainer.quiz.finals import next_try_at, retake_wait
 from trainer.quiz.presentation import Presentation, from_stored, present
@@ -120,15 +120,9 @@ def scenario_state(quiz: Quiz, attempt: Attempt) -> ScenarioState:
 
 def _add_answer(attempt: Attempt, item_id: str, value) -> bool:
     """Store one answer; False when the same answer arrived twice (back button, two tabs)."""
-    db.session.add(
+    return stored_once(
         Answer(attempt=attempt, position=len(attempt.answers), item_id=item_id, value=value)
     )
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        return False
-    return True
 
 
 def answer_step(
