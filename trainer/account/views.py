@@ -3,9 +3,8 @@
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from trainer.extensions import current_catalogue, db, login_manager
+from trainer.extensions import current_catalogue, login_manager
 from trainer.forms import OTHER_ORGANISATION
-from trainer.models import audit
 from trainer.models.people import organisation_choices
 from trainer.web import download
 
@@ -39,9 +38,7 @@ def profile():
 
 @bp.route("/account/data.json")
 def data():
-    audit.record("downloaded own data", actor_id=current_user.id)
-    db.session.commit()
-    body = jsonify(services.export_personal_data(current_user)).get_data()
+    body = jsonify(services.download_personal_data(current_user)).get_data()
     return download(body, "application/json", "my-data.json")
 
 

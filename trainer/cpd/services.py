@@ -6,10 +6,16 @@ from sqlalchemy.exc import IntegrityError
 
 from trainer.content import Catalogue
 from trainer.extensions import db
-from trainer.models import ExternalActivity, Reflection
+from trainer.models import ExternalActivity, Reflection, audit
 from trainer.web import HIDDEN_CHARACTERS_MESSAGE, found_or_404, has_hidden_characters
 
 from .record import Entry, entries_for
+
+
+def record_exported(user_id: int, file_format: str) -> None:
+    """Keep in the audit log that the learner downloaded their record."""
+    audit.record("exported own CPD record", actor_id=user_id, format=file_format)
+    db.session.commit()
 
 
 def entry_or_404(catalogue: Catalogue, user_id: int, key: str) -> Entry:

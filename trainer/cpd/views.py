@@ -15,8 +15,7 @@ from flask_login import current_user, login_required
 
 from trainer.exports.csv import write_csv
 from trainer.exports.pdf import cpd_record_pdf
-from trainer.extensions import current_catalogue, db, limiter
-from trainer.models import audit
+from trainer.extensions import current_catalogue, limiter
 from trainer.web import download
 
 from . import bp, certificates, queries, services
@@ -40,8 +39,7 @@ def record():
 
 def _export_record(file_format: str):
     _form, view = _record()
-    audit.record("exported own CPD record", actor_id=current_user.id, format=file_format)
-    db.session.commit()
+    services.record_exported(current_user.id, file_format)
     return view
 
 
