@@ -16,6 +16,7 @@ from flask_wtf import FlaskForm
 from pypdf import PdfReader
 
 import trainer
+from tests.app.test_cpd import add_activity
 from tests.app.test_facilitate import (
     join_as_guest,
     make_session,
@@ -79,20 +80,9 @@ def learner(client):
 
 
 def test_multi_line_fields_keep_new_lines_but_refuse_control_characters(client, learner):
-    base = {
-        "title": "Workshop",
-        "provider": "Council",
-        "activity_type": "facilitated-session",
-        "done_on": ["3", "11", "2026"],
-        "hours": "2",
-        "participatory_hours": "1",
-    }
-    client.post("/cpd/activities/new", data={**base, "notes": "line one\nline two"})
+    add_activity(client, notes="line one\nline two")
     assert db.session.scalars(db.select(ExternalActivity.notes)).all() == ["line one\nline two"]
-    text = client.post("/cpd/activities/new", data={**base, "notes": "bad\x00"}).get_data(
-        as_text=True
-    )
-    assert "Remove the hidden characters" in text
+    assert "Remove the hidden characters" in add_activity(client, notes="bad\x00").text
     assert db.session.scalar(db.select(db.func.count()).select_from(ExternalActivity)) == 1
 
 
