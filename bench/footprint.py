@@ -16,7 +16,6 @@ import argparse
 import os
 import resource
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
@@ -127,18 +126,11 @@ def check_content(content_dir: str, folder: Path, report: Report) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, help="a folder bench/seed.py filled")
-    parser.add_argument("--json", type=Path, help="write the figures here (bench contract)")
-    seed.add_options(parser)
+    seed.add_data_options(parser)
     args = parser.parse_args()
     stop_on_signals()
     report = Report("Memory and start-up", invocation("bench.footprint"))
-    with tempfile.TemporaryDirectory(prefix="bench-footprint-") as temporary:
-        folder = Path(temporary)
-        if args.data:
-            data = seed.load(args.data)
-        else:
-            data = seed.prepare(folder, args.learners, seed.sizes_from(args), None, report)
+    with seed.data_for(args, report, "footprint") as (data, folder):
         measure(data, folder, report)
         check_content(data["content_dir"], folder, report)
     report.write(args.json)

@@ -13,7 +13,6 @@ Without --data it seeds its own data first (bench/seed.py), which takes a few mi
 from __future__ import annotations
 
 import argparse
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,18 +149,11 @@ def _add(report: Report, address: Address, load: wrk.Load, baseline: wrk.Load) -
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10, help="load per address")
-    parser.add_argument("--data", type=Path, help="a folder bench/seed.py filled")
-    parser.add_argument("--json", type=Path, help="write the figures here (bench contract)")
-    seed.add_options(parser)
+    seed.add_data_options(parser)
     args = parser.parse_args()
     stop_on_signals()
     report = Report("Pages under load, against a bare Flask baseline", invocation("bench.pages"))
-    with tempfile.TemporaryDirectory(prefix="bench-pages-") as temporary:
-        folder = Path(temporary)
-        if args.data:
-            data = seed.load(args.data)
-        else:
-            data = seed.prepare(folder, args.learners, seed.sizes_from(args), None, report)
+    with seed.data_for(args, report, "pages") as (data, folder):
         measure(data, folder, args.seconds, report)
     report.write(args.json)
 

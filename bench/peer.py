@@ -17,7 +17,6 @@ import os
 import secrets
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -265,18 +264,11 @@ def measure(data: dict, folder: Path, seconds: int, report: Report) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10, help="load on each sign-in page")
-    parser.add_argument("--data", type=Path, help="a folder bench/seed.py filled")
-    parser.add_argument("--json", type=Path, help="write the figures here (bench contract)")
-    seed.add_options(parser)
+    seed.add_data_options(parser)
     args = parser.parse_args()
     stop_on_signals()
     report = Report("A peer: Kolibri on the same machine", invocation("bench.peer"))
-    with tempfile.TemporaryDirectory(prefix="bench-peer-") as temporary:
-        folder = Path(temporary)
-        if args.data:
-            data = seed.load(args.data)
-        else:
-            data = seed.prepare(folder, args.learners, seed.sizes_from(args), None, report)
+    with seed.data_for(args, report, "peer") as (data, folder):
         measure(data, folder, args.seconds, report)
     report.write(args.json)
 

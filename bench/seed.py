@@ -14,7 +14,10 @@ import argparse
 import json
 import random
 import secrets
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -349,6 +352,13 @@ def load(folder: Path) -> dict:
     return json.loads((folder / "bench.json").read_text(encoding="utf-8"))
 
 
+def add_data_options(parser: argparse.ArgumentParser) -> None:
+    """--data and --json, and the sizes to seed when no --data is given."""
+    parser.add_argument("--data", type=Path, help="a folder bench/seed.py filled")
+    parser.add_argument("--json", type=Path, help="write the figures here (bench contract)")
+    add_options(parser)
+
+
 def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--learners", type=int, default=10_000)
     parser.add_argument("--modules", type=int, default=Sizes.modules, help="generated modules")
@@ -358,6 +368,17 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 
 def sizes_from(args: argparse.Namespace) -> Sizes:
     return Sizes(modules=args.modules, cases=args.cases, quizzes=args.quizzes)
+
+
+@contextmanager
+def data_for(args: argparse.Namespace, report: Report, name: str) -> Iterator[tuple[dict, Path]]:
+    """The data --data names, or data seeded now (SQLite only), with a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as temporary:
+        folder = Path(temporary)
+        if args.data:
+            yield load(args.data), folder
+        else:
+            yield prepare(folder, args.learners, sizes_from(args), None, report), folder
 
 
 def main() -> None:
