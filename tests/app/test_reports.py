@@ -8,11 +8,12 @@ import io
 import re
 import shutil
 import subprocess
+import warnings
 import zipfile
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 from pypdf import PdfReader
 
 from tests.conftest import (
@@ -274,6 +275,37 @@ def test_spreadsheet_cells_never_run_as_formulas(client, world):
         people = opened.read("xl/worksheets/sheet2.xml").decode()
     assert "<f>" not in people
     assert "&apos;=HYPERLINK" in people or "'=HYPERLINK" in people
+
+
+def test_text_starting_like_a_formula_is_quoted_in_every_column_of_both_spreadsheets(client, world):
+    lead = db.session.get(User, world["lead"].id)
+    lead.name, lead.job_role, lead.email = "@SUM(1)", "\tTabbed", "-lead@example.org"
+    lead.team = world["team"]
+    world["team"].name = "+Early help"
+    world["own"].name = "=Northbridge Council"
+    db.session.commit()
+    sign_in(client, "-lead@example.org")
+    row = next(r for r in csv_rows(client) if r["Email"] == "'-lead@example.org")
+    assert [row[c] for c in ("Name", "Organisation", "Team", "Job role")] == [
+        "'@SUM(1)",
+        "'=Northbridge Council",
+        "'+Early help",
+        "'\tTabbed",
+    ]
+    assert row["Completed on"] == "" and row["Best final assessment score (%)"] == ""
+    book = client.get("/reports/completions.xlsx").data
+    people = xlsx_rows(book)
+    lead_row = next(r for r in people if r[1] == "'-lead@example.org")
+    assert lead_row[:6] == [
+        "'@SUM(1)",
+        "'-lead@example.org",
+        "'=Northbridge Council",
+        "Children's social care",
+        "'+Early help",
+        "'\tTabbed",
+    ]
+    with zipfile.ZipFile(io.BytesIO(book)) as opened:
+        assert "<f>" not in opened.read("xl/worksheets/sheet2.xml").decode()
 
 
 def test_a_deleted_account_stays_in_the_figures_as_deleted_user(client, world):
@@ -677,6 +709,33 @@ def test_the_csv_holds_exactly_the_rows_in_view_in_the_order_chosen(varied):
             [services.HEADER, *(expected_csv_row(key) for key in keys)]
         )
         assert response.get_data(as_text=True) == expected.getvalue(), wanted
+
+
+def xlsx_rows(book: bytes) -> list[list[str]]:
+    """The people sheet's rows after the header, each cell as the CSV writes it: text as
+    it is, numbers as digits, dates (numbers in a date format) as 2026-11-27, empty as ""."""
+    with zipfile.ZipFile(io.BytesIO(book)) as opened, warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)  # plain tags, read as such
+        sheet = BeautifulSoup(opened.read("xl/worksheets/sheet2.xml"), "html.parser")
+    rows = []
+    for row in sheet.find("sheetdata").find_all("row")[1:]:
+        cells = [""] * len(services.HEADER)
+        for cell in row.find_all("c"):
+            column = ord(cell["r"][0]) - ord("A")
+            if cell.get("t") == "inlineStr":
+                cells[column] = cell.get_text()
+            elif services.HEADER[column] in ("Completed on", "Refresher due"):
+                day = date(1899, 12, 30) + timedelta(days=int(cell.v.get_text()))
+                cells[column] = day.isoformat()
+            else:
+                cells[column] = cell.v.get_text()
+        rows.append(cells)
+    return rows
+
+
+def test_the_workbook_holds_the_same_rows_as_the_csv(varied):
+    book = varied["client"].get("/reports/completions.xlsx").data
+    assert xlsx_rows(book) == [expected_csv_row(key) for key in BY_NAME]
 
 
 def shown(row: list[str]) -> list[str]:

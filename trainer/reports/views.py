@@ -43,7 +43,7 @@ def dashboard():
         scope=scope,
         figures=figures,
         people=queries.page_of_rows(catalogue, scope, figures.overall.total),
-        rows=lambda page: [services.person_row(catalogue, row) for row in page.rows],
+        rows=lambda page: list(services.person_rows(catalogue, page.rows)),
         query=services.query_args(scope.filters),
         reminder=ReminderForm(),
     )
