@@ -287,6 +287,7 @@ def _best_score(catalogue: Catalogue, scope: Scope, user_id, course_id):
 
 
 def _person_status(catalogue: Catalogue, scope: Scope, latest):
+    """Each row's status; whether the person has started is asked only when it decides it."""
     read = db.select(literal(1)).where(
         ModuleRead.user_id == latest.c.id, ModuleRead.course_id == latest.c.course_id
     )
@@ -356,8 +357,8 @@ def _deleted_rows(scope: Scope, organisation_ids=None):
 def report(catalogue: Catalogue, scope: Scope, people=None, deleted_in=None):
     """Every row in view, as a subquery: people and courses, and deleted people's completions.
 
-    `people` (a query of user ids) and `deleted_in` (organisation ids) narrow it to some of
-    them, for a page.
+    `people` (user ids) and `deleted_in` (organisation ids) narrow it to the people and the
+    deleted people's completions of a page.
     """
     in_view = _people(scope)
     if people is not None:
