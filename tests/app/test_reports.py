@@ -250,6 +250,24 @@ def test_dashboard_csv_xlsx_and_pdf_agree(client, world):
     assert "done@example.org" not in text  # a board summary: figures, no names
 
 
+def test_a_board_summary_over_several_pages_heads_each_page_of_a_table(client, world):
+    world["own"].name = "Northbridge Council " + "Children and Families Directorate " * 4
+    for number in range(60):
+        team = Team(organisation=world["own"], name=f"Team {number:02}")
+        person(f"member{number}@example.org", f"Member {number}", world["own"], team=team)
+    db.session.commit()
+    sign_in(client, "lead@example.org")
+    pages = PdfReader(io.BytesIO(client.get("/reports/completions.pdf").data)).pages
+    texts = [" ".join(page.extract_text().split()) for page in pages]
+    heading = "People Completed Rate (%) In progress Not started Overdue Due within 60 days"
+    assert len(pages) > 2
+    assert all(text.startswith(heading) for text in texts[1:])
+    everything = " ".join(texts)
+    assert all(everything.count(f"Team {number:02} (") == 1 for number in range(60))
+    assert "Team 59 (" in texts[-1]
+    assert "Directorate Children and Families Directorate Children" in everything  # wrapped, whole
+
+
 def test_every_export_is_audited_with_its_filters(client, world):
     sign_in(client, "lead@example.org")
     for file_format in ("csv", "xlsx", "pdf"):

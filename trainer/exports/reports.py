@@ -150,19 +150,73 @@ def report_pdf(summary: ReportSummary) -> bytes:
 
 
 def _pdf_table(pdf: Document, table: Table) -> None:
+    """A table of figures with a border round every cell, its heading row kept with the first
+    row under it and repeated at the top of each page the table runs on to. The first column
+    holds labels, the others figures.
+
+    Drawn cell by cell: fpdf2's own tables lay out every cell as a paragraph, which takes
+    seconds for the few hundred rows of an administrator's report. Only text too wide for its
+    column (a heading or a long label) is broken into lines.
+    """
     from .document import XPos, YPos
 
     pdf.set_font("DejaVu", size=9)
     first = 80
     rest = (pdf.w - pdf.l_margin - pdf.r_margin - first) / max(1, len(table.header) - 1)
     widths = [first] + [rest] * (len(table.header) - 1)
-    with pdf.table(col_widths=widths, text_align=["LEFT"] + ["RIGHT"] * (len(widths) - 1)) as out:
-        heading = out.row()
-        for name in table.header:
-            heading.cell(name)
-        for values in table.rows:
-            line = out.row()
-            for value in values:
-                line.cell("" if value is None else str(value))
-    pdf.set_xy(pdf.l_margin, pdf.get_y())
+    heading = [
+        _pdf_lines(pdf, str(name), width, bold=True)
+        for name, width in zip(table.header, widths, strict=True)
+    ]
+    heading_due = True  # at the top of the table and of each page it runs on to
+    for label, *figures in table.rows:
+        cells = [_pdf_lines(pdf, _text(label), first), *([_text(figure)] for figure in figures)]
+        needed = _pdf_height(pdf, cells) + (_pdf_height(pdf, heading) if heading_due else 0)
+        if pdf.will_page_break(needed):
+            pdf.add_page()
+            heading_due = True
+        if heading_due:
+            _pdf_row(pdf, heading, widths, bold=True)
+            heading_due = False
+        _pdf_row(pdf, cells, widths)
+    if heading_due:  # a table without rows still shows what it would hold
+        _pdf_row(pdf, heading, widths, bold=True)
     pdf.cell(0, 2, "", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _pdf_lines(pdf: Document, text: str, width: float, bold: bool = False) -> list[str]:
+    """The text as the lines it takes in a column of that width."""
+    pdf.set_font("DejaVu", "B" if bold else "", 9)
+    if pdf.get_string_width(text) <= width - 2 * pdf.c_margin:
+        return [text]
+    return pdf.multi_cell(width, pdf.font_size, text, dry_run=True, output="LINES")
+
+
+def _pdf_height(pdf: Document, cells: list[list[str]]) -> float:
+    """A row's height: two font heights a line, as in fpdf2's tables, for its longest cell."""
+    return max(len(lines) for lines in cells) * 2 * pdf.font_size
+
+
+def _pdf_row(pdf: Document, cells: list[list[str]], widths: list[float], bold: bool = False):
+    """One row: each cell's lines in the middle of a bordered box, the label to the left and
+    the figures to the right."""
+    from .document import XPos, YPos
+
+    pdf.set_font("DejaVu", "B" if bold else "", 9)
+    line = 2 * pdf.font_size
+    height = _pdf_height(pdf, cells)
+    x, y = pdf.l_margin, pdf.get_y()
+    for column, (lines, width) in enumerate(zip(cells, widths, strict=True)):
+        pdf.rect(x, y, width, height)
+        pdf.set_xy(x, y + (height - len(lines) * line) / 2)
+        for text in lines:
+            pdf.cell(
+                width, line, text, align="R" if column else "L", new_y=YPos.NEXT, new_x=XPos.LEFT
+            )
+        x += width
+    pdf.set_xy(pdf.l_margin, y + height)
+    pdf.set_font("DejaVu", size=9)
