@@ -357,8 +357,9 @@ def notes(learners: int, seeded: str, loads: tuple[str, str], trace: bool) -> li
         "In the exports, about a third of the time is the query (every person's status and"
         " best score, sorted by name) and the rest is writing each row; in the XLSX most of"
         " that is xlsxwriter's own work for each of the eleven cells of a row. The PDF holds"
-        " figures only: its time is fpdf2 laying out the tables (a row per team, 250 for an"
-        " administrator here) and loading the fonts, whatever the number of learners.",
+        " figures only: its time is the grouped query for them, drawing the tables (a row per"
+        " team, 250 for an administrator here) and loading the fonts into fpdf2, which it"
+        " does for every PDF.",
         f"Load average (1, 5, 15 minutes) {loads[0]} before and {loads[1]} after measuring,"
         f" on {os.cpu_count()} cores: above the core count, other work shared the machine and"
         " wall-clock times are inflated by it.",
