@@ -39,7 +39,7 @@ from trainer.reports.queries import PAGE_SIZE
 
 ORGANISATIONS = 50
 TEAMS = 5
-DASHBOARD_RUNS = 5
+DASHBOARD_RUNS = 9
 PASSWORD = secrets.token_urlsafe(16)
 NOW = datetime.now(UTC)
 DASHBOARD_TARGET = 0.3
