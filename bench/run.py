@@ -152,6 +152,12 @@ def shown(line: list[str]) -> str:
     return " ".join(parts)
 
 
+def _without_local_paths(text: str) -> str:
+    """A traceback with this machine's folders left out: the project's files by their paths
+    in it, Python's own under PYTHON."""
+    return text.replace(f"{ROOT}/", "").replace(sys.base_prefix, "PYTHON")
+
+
 def section_of(title: str, line: list[str], timeout: float, folder: Path) -> Section:
     report = folder / f"report-{time.monotonic_ns()}.json"
     code, last = run_script([*line, "--json", str(report)], timeout)
@@ -169,7 +175,7 @@ def section_of(title: str, line: list[str], timeout: float, folder: Path) -> Sec
         title,
         [shown(line)],
         missing=f"failed with exit code {code}; its last lines:",
-        notes=[f"```\n{last}\n```"],
+        notes=[f"```\n{_without_local_paths(last)}\n```"],
     )
 
 

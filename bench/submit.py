@@ -68,7 +68,8 @@ class Connection:
         self.writer: asyncio.StreamWriter | None = None
 
     async def post(self, path: str, form: str) -> tuple[int, dict[str, str]]:
-        if self.writer is None:
+        reused = self.writer is not None
+        if not reused:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         body = form.encode()
         head = (
@@ -77,12 +78,19 @@ class Connection:
             "Content-Type: application/x-www-form-urlencoded\r\n"
             f"Content-Length: {len(body)}\r\n\r\n"
         )
-        self.writer.write(head.encode() + body)
-        await self.writer.drain()
-        status_line = await self.reader.readline()
-        if not status_line:  # the server closed an idle connection: send again on a new one
+        try:
+            self.writer.write(head.encode() + body)
+            await self.writer.drain()
+            status_line = await self.reader.readline()
+        except (ConnectionResetError, BrokenPipeError):
+            status_line = b""
+        if not status_line:
             await self.close()
-            return await self.post(path, form)
+            # The server closed a kept-alive connection before reading the request, as
+            # HTTP/1.1 allows: send it again on a new one, as browsers do. Once only.
+            if reused:
+                return await self.post(path, form)
+            raise ConnectionResetError("the server closed a new connection without answering")
         headers = {}
         while (line := await self.reader.readline()) not in (b"\r\n", b""):
             name, _, value = line.decode().partition(":")

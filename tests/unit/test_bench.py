@@ -253,3 +253,14 @@ def test_failing_script_gets_a_section_with_its_last_lines(tmp_path, capsys):
     assert "no database" in section.notes[0]
     assert section.commands == [f".venv/bin/python {script} --data DATA"]
     assert "seeding" in capsys.readouterr().out
+
+
+def test_a_failure_shown_on_the_page_names_no_folder_of_this_machine():
+    from bench.harness import ROOT
+    from bench.run import _without_local_paths
+
+    trace = f'File "{ROOT}/bench/submit.py", line 1\nFile "{sys.base_prefix}/lib/asyncio/x.py"'
+    assert (
+        _without_local_paths(trace)
+        == 'File "bench/submit.py", line 1\nFile "PYTHON/lib/asyncio/x.py"'
+    )
