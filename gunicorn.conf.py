@@ -13,6 +13,9 @@ preload_app = True
 # connections open between requests. Set the number of workers on the command line.
 worker_class = "gthread"
 threads = 8
+# Long enough that a busy worker does not close a kept-alive connection just as the next
+# request on it arrives (the client would see the connection reset).
+keepalive = 5
 
 # Answer with the service's name, not the server software.
 gunicorn.http.wsgi.SERVER = "Information Sharing Training"
