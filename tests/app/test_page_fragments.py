@@ -5,7 +5,8 @@ import dataclasses
 
 from bs4 import BeautifulSoup
 
-from tests.conftest import make_user, sign_in
+from tests.conftest import PASSWORD, fresh_database, make_app, make_user, sign_in
+from trainer.fragments import PageStore
 
 MODULE = "/courses/basics/why-share"
 CASE = "/cases/bruise-on-baby"
@@ -122,3 +123,60 @@ def test_a_message_for_one_visitor_is_shown_to_them_and_kept_from_the_next(app):
     assert "You have signed out." in read(leaving, "/").get_text()
     assert "You have signed out." not in read(leaving, "/").get_text()  # shown once
     assert "You have signed out." not in read(next_visitor, "/").get_text()
+
+
+def form_token(page: BeautifulSoup, action: str) -> str:
+    return page.select_one(f'form[action="{action}"] input[name="csrf_token"]')["value"]
+
+
+def test_a_kept_page_gives_each_person_their_own_name_and_a_form_token_that_works(tmp_path):
+    with fresh_database(make_app(tmp_path, WTF_CSRF_ENABLED=True)) as app:
+        from trainer.extensions import db
+
+        first, second = make_user("learner", "first@example.org"), make_user("learner")
+        first.name, second.name = "Ann <b>Lee</b> & co", "Bo Smith"
+        db.session.commit()
+        people = {"first@example.org": app.test_client(), "learner@example.org": app.test_client()}
+        for email, client in people.items():
+            with app.app_context():
+                login = read(client, "/auth/login")
+                token = login.select_one('input[name="csrf_token"]')["value"]
+                client.post(
+                    "/auth/login", data={"email": email, "password": PASSWORD, "csrf_token": token}
+                )
+        kept = app.jinja_env.pages
+        before = len(kept)
+        pages = {email: read(client, MODULE) for email, client in people.items()}
+        assert len(kept) == before + 1  # the second person was served the page kept for the first
+
+        names = {
+            e: p.select_one(".app-account-bar__text").get_text(strip=True) for e, p in pages.items()
+        }
+        assert names == {
+            "first@example.org": "Signed in as Ann <b>Lee</b> & co",
+            "learner@example.org": "Signed in as Bo Smith",
+        }
+        tokens = {email: form_token(page, f"{MODULE}/complete") for email, page in pages.items()}
+        assert tokens["first@example.org"] != tokens["learner@example.org"]
+        for email, client in people.items():
+            with app.app_context():
+                marked = client.post(f"{MODULE}/complete", data={"csrf_token": tokens[email]})
+            assert marked.status_code == 302, email
+            assert "You have marked this module as read." in read(client, MODULE).get_text()
+            with app.app_context():
+                signed_out = client.post(
+                    "/auth/logout", data={"csrf_token": form_token(pages[email], "/auth/logout")}
+                )
+            assert signed_out.status_code == 302, email
+
+
+def test_kept_pages_stay_within_their_byte_budget_dropping_the_least_recently_used():
+    pages = PageStore(budget=30)
+    a, b, c, d = ("x" * 4, "mark", "x" * 2), ("y" * 10,), ("z" * 10,), ("w" * 10,)
+    for key, page in zip("abc", (a, b, c), strict=True):
+        pages.put(key, page)
+    assert pages.get("a") == a  # now the most recently used
+    pages.put("d", d)
+    assert [pages.get(key) for key in "abcd"] == [a, None, c, d]
+    pages.put("a", ("v" * 25,))
+    assert len(pages) == 1 and pages.get("a") == ("v" * 25,)

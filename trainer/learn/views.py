@@ -44,12 +44,13 @@ def course(course_id: str):
 def module(course_id: str, module_id: str):
     page = module_page_or_404(current_catalogue(), course_id, module_id)
     read = current_user.is_authenticated and has_read(current_user.id, course_id, module_id)
+    facilitator = sees_facilitator_notes(current_user)
     return render_page(
         "learn/module.html",
-        (course_id, module_id),
+        (course_id, module_id, read, facilitator),
         page=page,
         read=read,
-        facilitator=sees_facilitator_notes(current_user),
+        facilitator=facilitator,
     )
 
 
@@ -84,12 +85,13 @@ def cases():
 def case(case_id: str):
     catalogue = current_catalogue()
     case = case_or_404(catalogue, case_id)
+    facilitator = sees_facilitator_notes(current_user)
     return render_page(
         "learn/case.html",
-        case_id,
+        (case_id, facilitator),
         case=case,
         scenarios=scenarios_for_case(catalogue, case_id),
-        facilitator=sees_facilitator_notes(current_user),
+        facilitator=facilitator,
     )
 
 
