@@ -179,25 +179,60 @@ def progress_in(catalogue: Catalogue, user_id: int, course: Course) -> CoursePro
     return _progress(catalogue, course, completion, read, passed, completed_read, completed_passed)
 
 
-def progress_in_every_course(catalogue: Catalogue, user_id: int) -> dict[str, CourseProgress]:
-    """progress_in for every course at once, from three queries instead of three a course."""
-    latest: dict[str, CourseCompletion] = {}
-    for completion in db.session.scalars(
-        db.select(CourseCompletion)
-        .where(CourseCompletion.user_id == user_id)
-        .order_by(CourseCompletion.cycle)
-    ):
-        latest[completion.course_id] = completion
-    reads = db.session.execute(
-        db.select(ModuleRead.course_id, ModuleRead.module_id, ModuleRead.cycle).where(
-            ModuleRead.user_id == user_id
+# Built once: the home page asks these on every request of a signed-in person.
+_COMPLETIONS = (
+    db.select(CourseCompletion)
+    .where(CourseCompletion.user_id == db.bindparam("user_id"))
+    .order_by(CourseCompletion.cycle)
+)
+_READS = db.select(
+    ModuleRead.course_id, ModuleRead.module_id, ModuleRead.cycle, ModuleRead.read_at, ModuleRead.id
+).where(ModuleRead.user_id == db.bindparam("user_id"))
+_ATTEMPTS = db.select(
+    Attempt.quiz_id, Attempt.number, Attempt.started_at, Attempt.finished_at, Attempt.passed
+).where(Attempt.user_id == db.bindparam("user_id"))
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What the home page needs of a learner's history, read in three queries: their
+    completions, reads and attempts."""
+
+    completions: list[CourseCompletion]  # oldest cycle first
+    reads: list  # rows of course_id, module_id, cycle, read_at, id
+    attempts: list  # rows of quiz_id, number, started_at, finished_at, passed
+
+    @classmethod
+    def of(cls, user_id: int) -> Activity:
+        values = {"user_id": user_id}
+        return cls(
+            list(db.session.scalars(_COMPLETIONS, values)),
+            db.session.execute(_READS, values).all(),
+            db.session.execute(_ATTEMPTS, values).all(),
         )
-    ).all()
-    passes = db.session.execute(
-        db.select(Attempt.quiz_id, Attempt.finished_at).where(
-            Attempt.user_id == user_id, Attempt.passed.is_(True)
-        )
-    ).all()
+
+    def last_read(self):
+        return max(self.reads, key=lambda read: (read.read_at, read.id), default=None)
+
+    def unfinished(self):
+        """The attempt begun most recently that is not finished."""
+        open_ = [attempt for attempt in self.attempts if attempt.finished_at is None]
+        return max(open_, key=lambda attempt: attempt.started_at, default=None)
+
+    def newest_completion(self) -> CourseCompletion | None:
+        return max(self.completions, key=lambda done: done.completed_at, default=None)
+
+    def last_step_at(self) -> datetime | None:
+        """When the learner last read a module or began an attempt."""
+        times = [read.read_at for read in self.reads]
+        times += [attempt.started_at for attempt in self.attempts]
+        return max(times, default=None)
+
+
+def progress_in_every_course(catalogue: Catalogue, activity: Activity) -> dict[str, CourseProgress]:
+    """progress_in for every course at once, from the learner's activity."""
+    latest = {completion.course_id: completion for completion in activity.completions}
+    passes = [(a.quiz_id, a.finished_at) for a in activity.attempts if a.passed]
     every = {}
     for course in catalogue.courses.values():
         completion = latest.get(course.id)
@@ -206,7 +241,11 @@ def progress_in_every_course(catalogue: Catalogue, user_id: int) -> dict[str, Co
         finals = set(course.completion_quizzes)
 
         def read_in(wanted: int, course_id: str = course.id) -> set[str]:
-            return {m for c, m, n in reads if c == course_id and n == wanted}
+            return {
+                r.module_id
+                for r in activity.reads
+                if r.course_id == course_id and r.cycle == wanted
+            }
 
         read = read_in(cycle)
         passed = {q for q, at in passes if q in finals and at > since}
@@ -220,6 +259,26 @@ def progress_in_every_course(catalogue: Catalogue, user_id: int) -> dict[str, Co
             catalogue, course, completion, read, passed, completed_read, completed_passed
         )
     return every
+
+
+@dataclass(frozen=True)
+class Home:
+    """A signed-in learner's home page: progress in every course, where to carry on, and the
+    completion to announce."""
+
+    progress: dict[str, CourseProgress]
+    continuation: Continuation | None
+    announced: CourseProgress | None
+
+
+def home_for(catalogue: Catalogue, user_id: int) -> Home:
+    activity = Activity.of(user_id)
+    progress = progress_in_every_course(catalogue, activity)
+    return Home(
+        progress,
+        continue_where_left_off(catalogue, activity, progress),
+        completion_to_announce(catalogue, activity, progress),
+    )
 
 
 def _progress(
@@ -390,14 +449,6 @@ def quizzes_finished_by(user_id: int) -> set[str]:
     )
 
 
-def last_module_read(user_id: int) -> ModuleRead | None:
-    return db.session.scalars(
-        db.select(ModuleRead)
-        .where(ModuleRead.user_id == user_id)
-        .order_by(ModuleRead.read_at.desc(), ModuleRead.id.desc())
-    ).first()
-
-
 @dataclass(frozen=True)
 class Continuation:
     """Where "continue where you left off" goes: a page and what to call it."""
@@ -409,17 +460,13 @@ class Continuation:
 
 
 def continue_where_left_off(
-    catalogue: Catalogue, user_id: int, known: Mapping[str, CourseProgress] | None = None
+    catalogue: Catalogue, activity: Activity, progress: Mapping[str, CourseProgress]
 ) -> Continuation | None:
-    """Where the learner left off; known is their progress in every course, if already read."""
-    unfinished = db.session.scalars(
-        db.select(Attempt)
-        .where(Attempt.user_id == user_id, Attempt.finished_at.is_(None))
-        .order_by(Attempt.started_at.desc())
-    ).first()
+    """Where the learner left off, given their activity and progress in every course."""
+    unfinished = activity.unfinished()
     if unfinished and unfinished.quiz_id not in catalogue.quizzes:
         unfinished = None
-    last_read = last_module_read(user_id)
+    last_read = activity.last_read()
     if last_read and last_read.course_id not in catalogue.courses:
         last_read = None
     if unfinished and (last_read is None or unfinished.started_at > last_read.read_at):
@@ -430,16 +477,9 @@ def continue_where_left_off(
     if last_read is None:
         return None
     course = catalogue.courses[last_read.course_id]
-    progress = _known_or_read(catalogue, user_id, course, known)
-    if progress.is_complete:
-        return _next_course(catalogue, user_id, course, known)
-    return _within(course, progress)
-
-
-def _known_or_read(
-    catalogue: Catalogue, user_id: int, course: Course, known: Mapping[str, CourseProgress] | None
-) -> CourseProgress:
-    return known[course.id] if known else progress_in(catalogue, user_id, course)
+    if progress[course.id].is_complete:
+        return _next_course(catalogue, course, progress)
+    return _within(course, progress[course.id])
 
 
 def _within(course: Course, progress: CourseProgress) -> Continuation:
@@ -454,20 +494,16 @@ def _within(course: Course, progress: CourseProgress) -> Continuation:
 
 
 def _next_course(
-    catalogue: Catalogue,
-    user_id: int,
-    finished: Course,
-    known: Mapping[str, CourseProgress] | None = None,
+    catalogue: Catalogue, finished: Course, progress: Mapping[str, CourseProgress]
 ) -> Continuation | None:
     """After a completed course, the next one the learner has not completed: where they left
     it if they have begun it, else its overview. None once every course is complete."""
     courses = list(catalogue.courses.values())
     after = courses.index(finished) + 1
     for course in courses[after:] + courses[:after]:
-        progress = _known_or_read(catalogue, user_id, course, known)
-        if progress.completion is None:
-            if progress.has_started:
-                return _within(course, progress)
+        if progress[course.id].completion is None:
+            if progress[course.id].has_started:
+                return _within(course, progress[course.id])
             return Continuation(
                 course.title, "learn.course", {"course_id": course.id}, "Start your next course"
             )
@@ -475,24 +511,15 @@ def _next_course(
 
 
 def completion_to_announce(
-    catalogue: Catalogue, user_id: int, known: Mapping[str, CourseProgress] | None = None
+    catalogue: Catalogue, activity: Activity, progress: Mapping[str, CourseProgress]
 ) -> CourseProgress | None:
     """The learner's newest completion while nothing has been done since: the home page says so."""
-    completion = db.session.scalars(
-        db.select(CourseCompletion)
-        .where(CourseCompletion.user_id == user_id)
-        .order_by(CourseCompletion.completed_at.desc())
-    ).first()
+    completion = activity.newest_completion()
     if completion is None or completion.course_id not in catalogue.courses:
         return None
-    last_read_at = db.session.scalar(
-        db.select(db.func.max(ModuleRead.read_at)).where(ModuleRead.user_id == user_id)
-    )
-    last_started_at = db.session.scalar(
-        db.select(db.func.max(Attempt.started_at)).where(Attempt.user_id == user_id)
-    )
     # A completion carries the time of the read or pass that made it: that is not "since".
-    if any(t is not None and t > completion.completed_at for t in (last_read_at, last_started_at)):
+    last_step_at = activity.last_step_at()
+    if last_step_at is not None and last_step_at > completion.completed_at:
         return None
-    progress = _known_or_read(catalogue, user_id, catalogue.courses[completion.course_id], known)
-    return progress if progress.is_complete else None
+    announced = progress[completion.course_id]
+    return announced if announced.is_complete else None

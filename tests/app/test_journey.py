@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from tests.app.test_learning import BEST, RIGHT_CHECK, play, start
 from tests.conftest import get_page
 from trainer.extensions import current_catalogue
-from trainer.progress import continue_where_left_off
+from trainer.progress import home_for
 
 
 def complete_basics(client) -> str:
@@ -67,10 +67,10 @@ def test_continue_moves_on_to_the_next_course_once_one_is_complete(app, client, 
     basics = catalogue.courses["basics"]
     second = replace(basics, id="second", title="Second course", completion_quizzes=())
     two_courses = replace(catalogue, courses={"basics": basics, "second": second})
-    continuation = continue_where_left_off(two_courses, learner.id)
+    continuation = home_for(two_courses, learner.id).continuation
     assert (continuation.label, continuation.values) == ("Second course", {"course_id": "second"})
     assert continuation.heading == "Start your next course"
-    assert continue_where_left_off(catalogue, learner.id) is None  # nothing left to do
+    assert home_for(catalogue, learner.id).continuation is None  # nothing left to do
 
 
 def test_home_offers_no_finished_course_to_continue(client, learner):

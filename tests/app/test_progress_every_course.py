@@ -1,5 +1,6 @@
-"""The home page reads a learner's progress in every course at once; it must be exactly what
-reading each course on its own gives, whatever mix of cycles, reads and passes there is."""
+"""The home page reads a learner's progress in every course at once, from their whole
+activity; it must be exactly what reading each course on its own gives, whatever mix of
+cycles, reads and passes there is."""
 
 import random
 from datetime import UTC, date, datetime, timedelta
@@ -10,7 +11,7 @@ from tests.conftest import fresh_database, make_app, make_user
 from trainer import PROJECT_ROOT
 from trainer.extensions import db
 from trainer.models import Attempt, CourseCompletion, ModuleRead
-from trainer.progress import progress_in, progress_in_every_course
+from trainer.progress import home_for, progress_in
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def test_every_course_at_once_equals_each_course_alone(app, seed):
     user = make_user("learner", email=f"learner{seed}@example.org")
     add_history(random.Random(seed), user.id, catalogue)
 
-    every = progress_in_every_course(catalogue, user.id)
+    every = home_for(catalogue, user.id).progress
     assert every == {
         course.id: progress_in(catalogue, user.id, course) for course in catalogue.courses.values()
     }

@@ -7,12 +7,7 @@ from trainer.database import is_reachable
 from trainer.extensions import current_catalogue, db
 from trainer.fragments import render_page
 from trainer.models import User
-from trainer.progress import (
-    completion_to_announce,
-    continue_where_left_off,
-    courses_for,
-    progress_in_every_course,
-)
+from trainer.progress import courses_for, home_for
 
 from . import bp
 
@@ -22,13 +17,13 @@ def home():
     catalogue = current_catalogue()
     if not current_user.is_authenticated:
         return render_page("main/home.html", "home", courses=courses_for(catalogue, None))
-    progress = progress_in_every_course(catalogue, current_user.id)
+    home = home_for(catalogue, current_user.id)
     return render_template(
         "main/home.html",
         courses=courses_for(catalogue, current_user),
-        progress=progress,
-        continuation=continue_where_left_off(catalogue, current_user.id, progress),
-        announced=completion_to_announce(catalogue, current_user.id, progress),
+        progress=home.progress,
+        continuation=home.continuation,
+        announced=home.announced,
     )
 
 
