@@ -6,27 +6,17 @@ import re
 from datetime import date, datetime, time
 
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
-from wtforms import (
-    HiddenField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from trainer.content import SECTORS
 from trainer.formats import LONDON
+from trainer.forms import Checkboxes, radio_field, select_field, text_field
 from trainer.web import DayField, Form, strip_text
 
 from .codes import normalise_code
@@ -51,24 +41,9 @@ class TimeField(StringField):
             )
 
 
-class Checkboxes(SelectMultipleField):
-    def __init__(self, label: str, **kwargs) -> None:
-        super().__init__(label, widget=GovCheckboxesInput(), validate_choice=False, **kwargs)
-
-
 class SessionForm(Form):
-    title = StringField(
-        "Title",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[
-            InputRequired(message="Enter a title for the session"),
-            Length(max=200, message="Title must be 200 characters or fewer"),
-        ],
-    )
-    course_id = SelectField(
-        "Course", widget=GovSelect(), validators=[InputRequired(message="Select the course")]
-    )
+    title = text_field("Title", 200, "Enter a title for the session")
+    course_id = select_field("Course", "Select the course")
     module_ids = Checkboxes("Modules it covers", description="Modules of the course you chose.")
     case_ids = Checkboxes("Case examples to run live")
     day = DayField(
@@ -86,13 +61,7 @@ class SessionForm(Form):
         description="For example, 12:30",
         validators=[InputRequired(message="Enter the end time, like 12:30")],
     )
-    venue = StringField(
-        "Venue",
-        description="Leave empty for an online session.",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[Length(max=300, message="Venue must be 300 characters or fewer")],
-    )
+    venue = text_field("Venue", 300, description="Leave empty for an online session.")
     online_link = StringField(
         "Online meeting link",
         description="Leave empty for a session in a room. For example, https://meet.example.org/abc",
@@ -136,6 +105,10 @@ class SessionForm(Form):
         self.partnership_id.choices = [(0, "No partnership")] + [
             (p.id, p.name) for p in partnerships
         ]
+
+    def validate_course_id(self, field) -> None:
+        if field.data not in self.catalogue.courses:
+            raise ValidationError("Select the course")
 
     def validate_module_ids(self, field) -> None:
         modules = self.catalogue.modules
@@ -207,19 +180,13 @@ class JoinForm(Form):
         filters=[normalise_code],
         validators=[InputRequired(message="Enter the join code shown on the trainer's screen")],
     )
-    display_name = StringField(
+    display_name = text_field(
         "Your name as others will see it",
+        80,
         description="Your first name is enough.",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[Length(max=80, message="Name must be 80 characters or fewer")],
+        called="Name",
     )
-    agency = RadioField(
-        "Your agency",
-        widget=GovRadioInput(),
-        choices=list(SECTORS.items()),
-        validate_choice=False,
-    )
+    agency = radio_field("Your agency", SECTORS, "Select your agency")
     submit = SubmitField("Join the session", widget=GovSubmitInput())
 
     def __init__(self, is_guest: bool, **kwargs) -> None:
@@ -229,10 +196,6 @@ class JoinForm(Form):
     def validate_display_name(self, field) -> None:
         if self.is_guest and not field.data:
             raise ValidationError("Enter your name as others will see it")
-
-    def validate_agency(self, field) -> None:
-        if field.data not in SECTORS:
-            raise ValidationError("Select your agency")
 
 
 class VoteForm(Form):
@@ -262,23 +225,20 @@ class RegisterForm(Form):
     present = HiddenField()
 
 
+RATINGS = {
+    "5": "Very useful",
+    "4": "Useful",
+    "3": "Neither useful nor not useful",
+    "2": "Not very useful",
+    "1": "Not useful at all",
+}
+
+
 class FeedbackForm(Form):
-    rating = RadioField(
-        "How useful was the session?",
-        widget=GovRadioInput(),
-        choices=[
-            ("5", "Very useful"),
-            ("4", "Useful"),
-            ("3", "Neither useful nor not useful"),
-            ("2", "Not very useful"),
-            ("1", "Not useful at all"),
-        ],
-        validators=[InputRequired(message="Select how useful the session was")],
+    rating = radio_field(
+        "How useful was the session?", RATINGS, "Select how useful the session was"
     )
-    comment = TextAreaField(
-        "What would you tell the trainer? (optional)",
-        widget=GovTextArea(),
-        filters=[strip_text],
-        validators=[Length(max=2000, message="Comment must be 2,000 characters or fewer")],
+    comment = text_field(
+        "What would you tell the trainer? (optional)", 2000, called="Comment", multiline=True
     )
     submit = SubmitField("Send feedback", widget=GovSubmitInput())
