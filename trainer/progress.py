@@ -320,13 +320,13 @@ def mark_module_read(catalogue: Catalogue, user_id: int, course: Course, module:
     db.session.commit()
 
 
-def stored_once(fact) -> bool:
-    """Write a fact now; False when an identical request stored it first.
+def stored_once(*facts) -> bool:
+    """Write facts now, in one flush; False when an identical request stored them first.
 
     Losing the race rolls back the whole transaction: use it only where all the transaction
     holds so far is this request's own facts, which the request that won has stored too.
     """
-    db.session.add(fact)
+    db.session.add_all(facts)
     try:
         db.session.flush()
     except IntegrityError:

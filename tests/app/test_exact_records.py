@@ -16,7 +16,14 @@ from tests.app.test_learning import RIGHT_CHECK, start
 from tests.conftest import make_user, sign_in
 from trainer.cpd.record import entries_for
 from trainer.extensions import current_catalogue, db
-from trainer.models import Certificate, CourseCompletion, ExternalActivity, ModuleRead
+from trainer.models import (
+    Answer,
+    Attempt,
+    Certificate,
+    CourseCompletion,
+    ExternalActivity,
+    ModuleRead,
+)
 
 RACERS = 20
 
@@ -68,6 +75,22 @@ def test_twenty_presses_of_mark_as_read_at_once_record_one_read(client, learner)
     responses = race(client, "/courses/basics/why-share/complete")
     assert {r.status_code for r in responses} == {302}
     assert count(ModuleRead) == 1
+
+
+def test_twenty_presses_of_one_scenario_answer_at_once_store_it_once(client, learner):
+    url = start(client, "bruise-scenario")
+    responses = race(client, url, {"step": "visit", "choice": "wait"})
+    assert {(r.status_code, r.headers["Location"]) for r in responses} == {(302, url)}
+    answers = db.session.execute(db.select(Answer.position, Answer.item_id, Answer.value)).all()
+    assert answers == [(0, "visit", "wait")]
+
+
+def test_twenty_submissions_of_one_knowledge_check_at_once_store_its_answers_once(client, learner):
+    url = start(client, "basics-check")
+    responses = race(client, url, RIGHT_CHECK)
+    assert {r.status_code for r in responses} <= {200, 302}  # stored; or its result, shown
+    attempt = db.session.scalars(db.select(Attempt)).one()
+    assert (attempt.percent, sorted(a.position for a in attempt.answers)) == (100, [0, 1, 2, 3])
 
 
 def earned_by_the_course(user_id: int) -> int:

@@ -8,6 +8,7 @@ from random import SystemRandom
 
 from flask import abort
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, lazyload
 
 from trainer.content import Catalogue
 from trainer.content.model import RECORD_PARTS, Quiz
@@ -29,9 +30,16 @@ class TooSoonToRetake(Exception):
 
 
 def attempts_for(user_id: int, quiz_id: str) -> list[Attempt]:
+    """The learner's attempts at a quiz, oldest first, without their answers or presentations:
+    a learner who practises often has many, and only the newest's presentation is asked for."""
     return list(
         db.session.scalars(
             db.select(Attempt)
+            .options(
+                defer(Attempt.presentation),
+                lazyload(Attempt.answers),
+                lazyload(Attempt.decision_record),
+            )
             .where(Attempt.user_id == user_id, Attempt.quiz_id == quiz_id)
             .order_by(Attempt.number)
         )
@@ -65,22 +73,24 @@ def _retake_from(catalogue: Catalogue, attempts: list[Attempt], quiz: Quiz) -> d
     )
 
 
-def start_or_resume(catalogue: Catalogue, user_id: int, quiz: Quiz) -> Attempt:
-    """The open attempt, or a new one with its presentation drawn and stored as it is made."""
+def start_or_resume(catalogue: Catalogue, user_id: int, quiz: Quiz) -> int:
+    """The number of the open attempt, or of a new one with its presentation drawn and stored
+    as it is made."""
     # One read decides both: presses that race then agree on the new number, and the unique
     # (user, quiz, number) key lets only one of them make it.
     earlier = attempts_for(user_id, quiz.id)
     attempt = _open_among(earlier, quiz)
     if attempt:
-        return attempt
+        return attempt.number
     when = _retake_from(catalogue, earlier, quiz)
     if when:
         raise TooSoonToRetake(when)
     asked_last = presentation(quiz, earlier[-1]).question_ids if earlier else ()
+    number = max((a.number for a in earlier), default=0) + 1
     attempt = Attempt(
         user_id=user_id,
         quiz_id=quiz.id,
-        number=max((a.number for a in earlier), default=0) + 1,
+        number=number,
         content_version=quiz.version,
         presentation=present(quiz, SystemRandom(), avoid=asked_last).as_data(),
     )
@@ -90,8 +100,8 @@ def start_or_resume(catalogue: Catalogue, user_id: int, quiz: Quiz) -> Attempt:
     except IntegrityError:
         # A second "Start" press raced this one: use the attempt it made, and its presentation.
         db.session.rollback()
-        return open_attempt(user_id, quiz) or abort(409)
-    return attempt
+        return (open_attempt(user_id, quiz) or abort(409)).number
+    return number
 
 
 def presentation(quiz: Quiz, attempt: Attempt) -> Presentation:
@@ -102,11 +112,21 @@ def attempt_or_404(user_id: int, quiz_id: str, number: int) -> Attempt:
     """The learner's own attempt; anyone else's is simply not found."""
     return found_or_404(
         db.session.scalars(
-            db.select(Attempt).where(
-                Attempt.user_id == user_id, Attempt.quiz_id == quiz_id, Attempt.number == number
-            )
+            _ATTEMPT, {"user_id": user_id, "quiz_id": quiz_id, "number": number}
         ).first()
     )
+
+
+# Built once: every step of every quiz asks it. The decision record is read only on a result.
+_ATTEMPT = (
+    db.select(Attempt)
+    .options(lazyload(Attempt.decision_record))
+    .where(
+        Attempt.user_id == db.bindparam("user_id"),
+        Attempt.quiz_id == db.bindparam("quiz_id"),
+        Attempt.number == db.bindparam("number"),
+    )
+)
 
 
 def is_stale(attempt: Attempt, quiz: Quiz) -> bool:
@@ -118,10 +138,15 @@ def scenario_state(quiz: Quiz, attempt: Attempt) -> ScenarioState:
     return walk(quiz, [answer.value for answer in attempt.answers])
 
 
-def _add_answer(attempt: Attempt, item_id: str, value) -> bool:
-    """Store one answer; False when the same answer arrived twice (back button, two tabs)."""
+def _add_answers(attempt: Attempt, given: list[tuple[str, object]]) -> bool:
+    """Store answers after those already given; False when the same answers arrived twice
+    (back button, two tabs, a double press)."""
+    first = len(attempt.answers)
     return stored_once(
-        Answer(attempt=attempt, position=len(attempt.answers), item_id=item_id, value=value)
+        *(
+            Answer(attempt=attempt, position=first + n, item_id=item_id, value=value)
+            for n, (item_id, value) in enumerate(given)
+        )
     )
 
 
@@ -136,7 +161,7 @@ def answer_step(
         return  # already answered: a resubmitted form must not record the step twice
     if state.next_step.choice(choice_id) is None:
         raise AnswerError("Select what you would do")
-    if not _add_answer(attempt, step_id, choice_id):
+    if not _add_answers(attempt, [(step_id, choice_id)]):
         return
     state = scenario_state(quiz, attempt)
     if state.is_finished:
@@ -149,9 +174,8 @@ def submit_check(catalogue: Catalogue, quiz: Quiz, attempt: Attempt, answers: di
     if attempt.is_finished or attempt.answers:
         return
     asked = presentation(quiz, attempt).questions(quiz)
-    for question in asked:
-        if not _add_answer(attempt, question.id, answers[question.id]):
-            return
+    if not _add_answers(attempt, [(question.id, answers[question.id]) for question in asked]):
+        return
     _finish(catalogue, attempt, score_check(quiz, answers, asked))
     db.session.commit()
 

@@ -32,10 +32,10 @@ def quiz(quiz_id: str):
 def start_quiz(quiz_id: str):
     quiz = _quiz(quiz_id)
     try:
-        attempt = attempts.start_or_resume(current_catalogue(), current_user.id, quiz)
+        number = attempts.start_or_resume(current_catalogue(), current_user.id, quiz)
     except attempts.TooSoonToRetake:
         return _quiz_page(quiz), 409  # the page says from when they can try again
-    return redirect(url_for("learn.attempt", quiz_id=quiz_id, number=attempt.number))
+    return redirect(url_for("learn.attempt", quiz_id=quiz_id, number=number))
 
 
 def _quiz_page(quiz: Quiz):
@@ -66,6 +66,7 @@ def attempt(quiz_id: str, number: int):
 def _scenario_step(quiz: Quiz, attempt: Attempt):
     error = None
     if request.method == "POST":
+        number = attempt.number
         try:
             attempts.answer_step(
                 current_catalogue(),
@@ -74,7 +75,7 @@ def _scenario_step(quiz: Quiz, attempt: Attempt):
                 request.form.get("step", ""),
                 request.form.get("choice", ""),
             )
-            return redirect(url_for("learn.attempt", quiz_id=quiz.id, number=attempt.number))
+            return _to_next_page(quiz, number)
         except AnswerError as problem:
             error = str(problem)
     state = attempts.scenario_state(quiz, attempt)
@@ -101,8 +102,9 @@ def _check(quiz: Quiz, attempt: Attempt):
     if request.method == "POST":
         answers, problems = parse_answers(asked, request.form.to_dict(flat=False))
         if not problems:
+            number = attempt.number
             attempts.submit_check(current_catalogue(), quiz, attempt, answers)
-            return redirect(url_for("learn.attempt", quiz_id=quiz.id, number=attempt.number))
+            return _to_next_page(quiz, number)
     return render_template(
         "learn/check.html",
         quiz=quiz,
@@ -111,6 +113,12 @@ def _check(quiz: Quiz, attempt: Attempt):
         error_list=check_error_list(asked, problems),
         given=request.form,
     )
+
+
+def _to_next_page(quiz: Quiz, number: int):
+    """Back to the attempt, which shows its next step or its result. The number is read
+    before the answer is committed: reading it from the attempt after would load it again."""
+    return redirect(url_for("learn.attempt", quiz_id=quiz.id, number=number))
 
 
 def _result(quiz: Quiz, attempt: Attempt, form: DecisionRecordForm):
