@@ -208,6 +208,14 @@ def test_a_wrong_date_says_what_to_enter_and_keeps_the_page(client, world):
     assert "Completed to must be the same as or after completed from" in to_before
 
 
+def test_a_sort_not_offered_sorts_by_name_without_an_error(client, world):
+    sign_in(client, "lead@example.org")
+    page = get_page(client, "reports.dashboard", sort="shoe-size")
+    assert not page.title.string.startswith("Error:")
+    assert page.select_one(".govuk-error-summary") is None
+    assert page.select_one("#sort option[selected]")["value"] == "name"
+
+
 def test_the_list_sorts_and_pages(client, world, monkeypatch):
     from trainer.reports import queries
 

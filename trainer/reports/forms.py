@@ -9,6 +9,7 @@ from wtforms import SelectField, SubmitField
 from wtforms.validators import Optional, ValidationError
 
 from trainer.content import SECTORS
+from trainer.forms import QueryForm
 from trainer.web import DayField, Form
 
 from .queries import SORTS, STATUSES, Choices, Filters
@@ -39,36 +40,31 @@ def _all(label: str, options) -> list[tuple[str, str]]:
     return [("", label), *options]
 
 
-class FilterForm(Form):
-    class Meta:
-        csrf = False
+def _filter(label: str, **kwargs) -> SelectField:
+    """A filter to narrow the report by; a value not in the list is ignored, not an error."""
+    return SelectField(label, widget=GovSelect(), validate_choice=False, **kwargs)
 
-    course = SelectField("Course", widget=GovSelect(), validate_choice=False)
-    org = SelectField("Organisation", widget=GovSelect(), validate_choice=False)
-    agency = SelectField("Agency", widget=GovSelect(), validate_choice=False)
-    team = SelectField("Team", widget=GovSelect(), validate_choice=False)
-    job_role = SelectField("Job role", widget=GovSelect(), validate_choice=False)
-    status = SelectField(
-        "Status",
-        widget=GovSelect(),
-        choices=_all("Any status", STATUSES.items()),
-        validate_choice=False,
-    )
-    date_from = ReportDayField(
-        "Completed from",
-        name="from",
-        message="Completed from must be a real date, like 1 4 2026",
-        description="For example, 1 4 2026",
+
+def _completed_day(label: str, name: str, example: str) -> ReportDayField:
+    return ReportDayField(
+        label,
+        name=name,
+        message=f"{label} must be a real date, like {example}",
+        description=f"For example, {example}",
         validators=[Optional()],
     )
-    date_to = ReportDayField(
-        "Completed to",
-        name="to",
-        message="Completed to must be a real date, like 31 3 2027",
-        description="For example, 31 3 2027",
-        validators=[Optional()],
-    )
-    sort = SelectField("Sort by", widget=GovSelect(), choices=list(SORTS.items()), default="name")
+
+
+class FilterForm(QueryForm):
+    course = _filter("Course")
+    org = _filter("Organisation")
+    agency = _filter("Agency")
+    team = _filter("Team")
+    job_role = _filter("Job role")
+    status = _filter("Status", choices=_all("Any status", STATUSES.items()))
+    date_from = _completed_day("Completed from", "from", "1 4 2026")
+    date_to = _completed_day("Completed to", "to", "31 3 2027")
+    sort = _filter("Sort by", choices=list(SORTS.items()), default="name")
 
     def fill(self, courses: list[tuple[str, str]], choices: Choices) -> FilterForm:
         self.course.choices = _all("All courses", courses)
