@@ -133,6 +133,21 @@ def test_the_sign_in_bar_is_inside_the_header_landmark(live_server, page):
     assert fits_the_screen(page)
 
 
+def test_on_a_phone_the_menu_button_shows_and_hides_the_navigation(live_server, browser):
+    context = browser.new_context(viewport={"width": WIDTHS["phone"], "height": 900})
+    page = context.new_page()
+    page.goto(live_server + "/")
+    menu, sections = page.get_by_role("button", name="Menu"), page.locator("#navigation")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(sections).to_be_hidden()
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(sections.get_by_role("link", name="Case examples")).to_be_visible()
+    menu.click()
+    expect(sections).to_be_hidden()
+    context.close()
+
+
 def test_signed_out_home_invites_people_to_create_an_account(live_server, page):
     page.goto(live_server + "/")
     page.get_by_role("button", name="Create an account").click()
