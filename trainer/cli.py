@@ -8,10 +8,6 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy.exc import SQLAlchemyError
-
-from .content import ContentError, load_catalogue
-from .extensions import db
 
 
 def _create_app(*_args) -> Flask:
@@ -23,7 +19,15 @@ def _create_app(*_args) -> Flask:
     return app
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+class _Commands(FlaskGroup):
+    """Flask's command group; a command of its own runs without first loading every installed
+    Flask extension's commands, so `check-content` starts without the web stack."""
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return self.commands.get(name) or super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, create_app=_create_app, add_default_commands=False)
 def main() -> None:
     """Information Sharing Training."""
 
@@ -38,6 +42,7 @@ def check_content(content_dir: Path | None) -> None:
     """Validate every content file and print what was loaded, or every problem found."""
     from . import content_cache_dir, instance_path
     from .config import load_config
+    from .content import ContentError, load_catalogue
 
     # Only the content folder is wanted: no secret key is made, and the validated catalogue
     # is kept for the next start only where an instance folder already exists.
@@ -146,7 +151,10 @@ def purge() -> None:
     Guests of sessions that ended long enough ago, accounts nobody has signed in to for the
     account retention period, and audit events older than the audit retention period.
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
     from .account.services import purge_inactive_accounts
+    from .extensions import db
     from .facilitate.services import purge_guests
     from .models.audit import purge_older_than
 

@@ -44,3 +44,24 @@ def test_the_command_line_still_has_the_migrations(tmp_path, monkeypatch):
     )
     assert result.returncode == 0, result.stderr
     assert "(head)" in result.stdout
+
+
+CHECK_CONTENT = """
+import json, sys
+from trainer.cli import main
+main(["check-content", "--content-dir", sys.argv[1]], standalone_mode=False)
+print(json.dumps(sorted(name for name in json.loads(sys.argv[2]) if name in sys.modules)))
+"""
+WEB_STACK = ("sqlalchemy", "flask_sqlalchemy", "flask_limiter", "flask_login", "flask_wtf")
+
+
+def test_check_content_loads_neither_the_database_nor_the_web_extensions(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRAINER_INSTANCE_DIR", str(tmp_path / "absent"))
+    result = subprocess.run(
+        [sys.executable, "-c", CHECK_CONTENT, str(VALID_CONTENT), json.dumps(WEB_STACK)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.startswith("Content OK")
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
