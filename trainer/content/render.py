@@ -159,15 +159,36 @@ def _converter() -> tuple[markdown.Markdown, _InternalLinks]:
     return _converters.md, _converters.links
 
 
+# Text Markdown can only turn into one paragraph holding that same text: a single line that
+# starts with a letter, quote or bracket (not a list, heading, quote block or code), holds no
+# character that starts inline markup (`\ * _ [ ] < > & # |`, backticks, tabs) and does not
+# end in spaces. Most short fields of a curriculum (choices, feedback, outcomes) are like this.
+_PLAIN_PARAGRAPH = re.compile(
+    r"(?:[^\W\d_]|[\"'(\u2018\u201c])"
+    r"(?:[^\W_]|[ .,;:?!'\"()/%£$€@+=\u2013\u2014\u2018\u2019\u201c\u201d\u2026-])*(?<! )\n?"
+)
+
+
 def render_markdown(text: str, resolver: Resolver) -> Rendered:
     """Render author Markdown to sanitised HTML and report links that do not resolve."""
+    if _PLAIN_PARAGRAPH.fullmatch(text):
+        return Rendered(html=_sanitise(f"<p>{text.rstrip()}</p>"), toc=(), broken_links=())
+    return convert_markdown(text, resolver)
+
+
+def convert_markdown(text: str, resolver: Resolver) -> Rendered:
+    """render_markdown through the Markdown converter, whatever the text."""
     broken: list[str] = []
     md, links = _converter()
     md.reset()
     links.resolver, links.broken = resolver, broken
     html = md.convert(text)
     toc = tuple((token["id"], token["name"]) for token in md.toc_tokens)
-    clean = nh3.clean(
+    return Rendered(html=_sanitise(html), toc=toc, broken_links=tuple(broken))
+
+
+def _sanitise(html: str) -> str:
+    return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
@@ -175,7 +196,6 @@ def render_markdown(text: str, resolver: Resolver) -> Rendered:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
-    return Rendered(html=clean, toc=toc, broken_links=tuple(broken))
 
 
 def plain_text(text: str) -> str:
