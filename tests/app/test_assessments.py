@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 
 from tests.app.test_exact_records import count, cpd_minutes, race
 from tests.app.test_learning import BEST, choose, play, start, text_of
-from tests.conftest import VALID_CONTENT, fresh_database, make_app, make_user, sign_in
+from tests.conftest import VALID_CONTENT, fresh_database, make_app
 from tests.unit.test_content_validation import pooled_check
 from trainer.extensions import db
 from trainer.formats import time_and_date
@@ -56,13 +56,6 @@ def app(request, tmp_path):
     content = content_folder(tmp_path, **getattr(request, "param", {}))
     with fresh_database(make_app(tmp_path, CONTENT_DIR=content)) as app:
         yield app
-
-
-@pytest.fixture
-def learner(client, app):
-    user = make_user("learner", email="lena@example.org")
-    sign_in(client, "lena@example.org")
-    return user
 
 
 def page_of(response) -> BeautifulSoup:

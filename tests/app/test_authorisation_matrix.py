@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.app.test_facilitate import make_session, person
+from tests.app.test_learning import RIGHT_CHECK
 from tests.conftest import make_organisation, make_user
 from trainer.extensions import db
 from trainer.models import Certificate, ModuleRead
@@ -189,7 +190,7 @@ def world(app):
     mine.post(attempt, data={"step": "visit", "choice": "refer-today"})
     mine.post(attempt, data={"step": "call", "choice": "protect-referrer"})
     final = mine.post("/quizzes/basics-check/start").headers["Location"]
-    mine.post(final, data=basics_check_answers(app))
+    mine.post(final, data=RIGHT_CHECK)
     theirs = person(app, "other@example.org")
     theirs.post("/courses/basics/why-share/complete")
     reads = {r.user_id: r.id for r in db.session.scalars(db.select(ModuleRead))}
@@ -206,18 +207,6 @@ def world(app):
         certificate_id=certificate.id,
     )
     return w, browsers
-
-
-def basics_check_answers(app) -> dict:
-    """Every question of the fixture's final check, answered right, whatever the draw."""
-    return {
-        "q-purpose": "a",
-        "q-which": ["accurate", "timely"],
-        "q-consent-always": "false",
-        "q-order-purpose": "1",
-        "q-order-share": "2",
-        "q-order-record": "3",
-    }
 
 
 def outcome(response) -> str:

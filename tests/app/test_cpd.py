@@ -22,13 +22,6 @@ from trainer.models import (
 )
 
 
-@pytest.fixture
-def learner(client, app):
-    user = make_user("learner", email="lena@example.org")
-    sign_in(client, "lena@example.org")
-    return user
-
-
 def page_text(client, url: str = "/cpd/") -> str:
     response = client.get(url)
     assert response.status_code == 200, url

@@ -8,12 +8,10 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
-import pytest
 from bs4 import BeautifulSoup
 
 from tests.app.test_cpd import add_activity
 from tests.app.test_learning import RIGHT_CHECK, start
-from tests.conftest import make_user, sign_in
 from trainer.cpd.record import entries_for
 from trainer.extensions import current_catalogue, db
 from trainer.models import (
@@ -26,13 +24,6 @@ from trainer.models import (
 )
 
 RACERS = 20
-
-
-@pytest.fixture
-def learner(client, app):
-    user = make_user("learner", email="lena@example.org")
-    sign_in(client, "lena@example.org")
-    return user
 
 
 def racers(client, number: int) -> list:

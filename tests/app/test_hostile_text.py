@@ -16,6 +16,7 @@ from flask_wtf import FlaskForm
 from pypdf import PdfReader
 
 import trainer
+from tests.app.test_accounts import registration
 from tests.app.test_cpd import add_activity
 from tests.app.test_facilitate import (
     join_as_guest,
@@ -24,7 +25,7 @@ from tests.app.test_facilitate import (
     open_room,
     person,
 )
-from tests.conftest import make_organisation, make_user, sign_in
+from tests.conftest import make_organisation, make_user
 from trainer.extensions import db
 from trainer.models import (
     DecisionRecord,
@@ -40,43 +41,27 @@ from trainer.models import (
 from trainer.web import Form, has_hidden_characters
 
 HIDDEN = ["\x00", "\n", "\r", "\u202e", "\u2066", "\x1b"]
-REGISTER = {
-    "name": "Mallory",
-    "email": "mallory@example.org",
-    "password": "a long enough passphrase",
-    "confirm": "a long enough passphrase",
-    "organisation": "other",
-    "organisation_other": "Somewhere",
-    "sector": "health",
-    "job_role": "Nurse",
-}
 
 
 @pytest.mark.parametrize("character", HIDDEN, ids=repr)
 def test_a_name_with_hidden_characters_is_refused_and_no_account_made(client, character):
-    form = {**REGISTER, "name": f"Mallory{character}Visit http://evil.example"}
+    form = registration(name=f"Mallory{character}Visit http://evil.example")
     text = client.post("/auth/register", data=form).get_data(as_text=True)
     assert "Remove the hidden characters" in text
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
 
 
 def test_a_right_to_left_override_cannot_spoof_a_name(client):
-    form = {**REGISTER, "name": "Dr \u202eeciffO\u202c Smith"}
+    form = registration(name="Dr \u202eeciffO\u202c Smith")
     text = client.post("/auth/register", data=form).get_data(as_text=True)
     assert "Remove the hidden characters" in text
 
 
 def test_account_emails_never_repeat_what_a_stranger_typed(app, client):
-    client.post("/auth/register", data={**REGISTER, "name": "Win a prize at evil.example"})
+    client.post("/auth/register", data=registration(name="Win a prize at evil.example"))
     outbox = list((Path(app.instance_path) / "outbox").glob("*.eml"))
     assert outbox
     assert all("evil.example" not in path.read_text() for path in outbox)
-
-
-@pytest.fixture
-def learner(client):
-    make_user("learner", email="lena@example.org")
-    sign_in(client, "lena@example.org")
 
 
 def test_multi_line_fields_keep_new_lines_but_refuse_control_characters(client, learner):

@@ -21,13 +21,6 @@ RIGHT_CHECK = {
 }
 
 
-@pytest.fixture
-def learner(client, app):
-    user = make_user("learner", email="lena@example.org")
-    sign_in(client, "lena@example.org")
-    return user
-
-
 def start(client, quiz_id: str) -> str:
     response = client.post(f"/quizzes/{quiz_id}/start")
     assert response.status_code == 302
