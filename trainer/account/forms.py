@@ -6,17 +6,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, 
 from wtforms import PasswordField, RadioField, SubmitField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from trainer.forms import (
-    ChoosesOrganisation,
-    confirm_password_field,
-    email_field,
-    full_name_field,
-    job_role_field,
-    new_password_field,
-    organisation_field,
-    organisation_other_field,
-    sector_field,
-)
+from trainer import forms
 from trainer.web import DayField, Form
 
 
@@ -44,12 +34,12 @@ class FrameworkForm(Form):
             raise ValidationError("The start of your period must be today or in the past")
 
 
-class DetailsForm(ChoosesOrganisation, Form):
-    name = full_name_field()
-    organisation = organisation_field()
-    organisation_other = organisation_other_field()
-    sector = sector_field()
-    job_role = job_role_field()
+class DetailsForm(forms.ChoosesOrganisation, Form):
+    name = forms.full_name_field()
+    organisation = forms.organisation_field()
+    organisation_other = forms.organisation_other_field()
+    sector = forms.sector_field()
+    job_role = forms.job_role_field()
     submit = SubmitField("Save your details", widget=GovSubmitInput())
 
 
@@ -75,7 +65,7 @@ class ChecksPassword:
 
 
 class EmailForm(ChecksPassword, Form):
-    email = email_field(
+    email = forms.email_field(
         "New email address", "We will send a link to it; the change is made when you open the link."
     )
     password = current_password_field()
@@ -84,8 +74,8 @@ class EmailForm(ChecksPassword, Form):
 
 class PasswordForm(ChecksPassword, Form):
     password = current_password_field()
-    new_password = new_password_field("New password")
-    confirm = confirm_password_field("new_password")
+    new_password = forms.new_password_field("New password")
+    confirm = forms.confirm_password_field("new_password")
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
