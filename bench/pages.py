@@ -12,12 +12,11 @@ Without --data it seeds its own data first (bench/seed.py), which takes a few mi
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench import seed, wrk
-from bench.document import Report, invocation
+from bench.document import Report
 from bench.harness import (
     APP,
     BASELINE,
@@ -29,7 +28,6 @@ from bench.harness import (
     rate_limit_prefix,
     request,
     sign_in,
-    stop_on_signals,
 )
 from trainer.content import Catalogue, load_catalogue
 
@@ -147,15 +145,13 @@ def _add(report: Report, address: Address, load: wrk.Load, baseline: wrk.Load) -
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10, help="load per address")
-    seed.add_data_options(parser)
-    args = parser.parse_args()
-    stop_on_signals()
-    report = Report("Pages under load, against a bare Flask baseline", invocation("bench.pages"))
-    with seed.data_for(args, report, "pages") as (data, folder):
-        measure(data, folder, args.seconds, report)
-    report.write(args.json)
+    seed.run_under_load(
+        __doc__,
+        "pages",
+        "Pages under load, against a bare Flask baseline",
+        "load per address",
+        measure,
+    )
 
 
 if __name__ == "__main__":

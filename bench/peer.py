@@ -12,7 +12,6 @@ Run with:  .venv/bin/python -m bench.peer [--seconds 10] [--data DATA] [--json P
 
 from __future__ import annotations
 
-import argparse
 import os
 import secrets
 import subprocess
@@ -21,7 +20,7 @@ import time
 from pathlib import Path
 
 from bench import seed, wrk
-from bench.document import Report, invocation
+from bench.document import Report
 from bench.footprint import megabytes
 from bench.harness import (
     APP,
@@ -34,7 +33,6 @@ from bench.harness import (
     rate_limit_prefix,
     request,
     stop_group,
-    stop_on_signals,
     tail,
     wait_until_answered,
 )
@@ -262,15 +260,9 @@ def measure(data: dict, folder: Path, seconds: int, report: Report) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10, help="load on each sign-in page")
-    seed.add_data_options(parser)
-    args = parser.parse_args()
-    stop_on_signals()
-    report = Report("A peer: Kolibri on the same machine", invocation("bench.peer"))
-    with seed.data_for(args, report, "peer") as (data, folder):
-        measure(data, folder, args.seconds, report)
-    report.write(args.json)
+    seed.run_under_load(
+        __doc__, "peer", "A peer: Kolibri on the same machine", "load on each sign-in page", measure
+    )
 
 
 if __name__ == "__main__":

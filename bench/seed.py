@@ -16,7 +16,7 @@ import random
 import secrets
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +25,7 @@ from werkzeug.security import generate_password_hash
 
 from bench.curriculum import Sizes, add_generated, copy_real
 from bench.document import Report, invocation
+from bench.harness import stop_on_signals
 from trainer import PROJECT_ROOT, create_app
 from trainer.content import SECTORS, Catalogue, load_catalogue
 from trainer.extensions import current_catalogue, db
@@ -379,6 +380,26 @@ def data_for(args: argparse.Namespace, report: Report, name: str) -> Iterator[tu
             yield load(args.data), folder
         else:
             yield prepare(folder, args.learners, sizes_from(args), None, report), folder
+
+
+def run_under_load(
+    doc: str,
+    name: str,
+    title: str,
+    seconds_help: str,
+    measure: Callable[[dict, Path, int, Report], None],
+) -> None:
+    """The command line of a benchmark that loads servers for --seconds on seeded data:
+    `measure(data, folder, seconds, report)`, then the report written as --json asks."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10, help=seconds_help)
+    add_data_options(parser)
+    args = parser.parse_args()
+    stop_on_signals()
+    report = Report(title, invocation(f"bench.{name}"))
+    with data_for(args, report, name) as (data, folder):
+        measure(data, folder, args.seconds, report)
+    report.write(args.json)
 
 
 def main() -> None:
