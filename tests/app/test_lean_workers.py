@@ -1,5 +1,6 @@
 """A web worker loads only what serving pages needs: PDF, QR code, image, spreadsheet and
-migration libraries are imported by the requests and commands that use them."""
+migration libraries, and the SQL dialect of a database it does not use, are imported by the
+requests and commands that use them."""
 
 import json
 import subprocess
@@ -7,7 +8,15 @@ import sys
 
 from tests.conftest import VALID_CONTENT
 
-HEAVY = ("fpdf", "qrcode", "PIL", "xlsxwriter", "flask_migrate", "alembic")
+HEAVY = (
+    "fpdf",
+    "qrcode",
+    "PIL",
+    "xlsxwriter",
+    "flask_migrate",
+    "alembic",
+    "sqlalchemy.dialects.postgresql",
+)
 
 SERVE_A_PAGE = """
 import json, sys

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 from flask import render_template
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from trainer.content import Catalogue
@@ -42,8 +41,12 @@ PLANNED = ("starts_at", "ends_at", "venue", "online_link")
 
 def _upsert(model, values: dict, keys: list[str], changes: dict) -> None:
     """Insert a row, or change the one with the same key: one statement, safe when raced."""
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(model).values(**values)
+    # Each dialect is imported when used: a SQLite site never loads PostgreSQL's.
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(model).values(**values)
     db.session.execute(stmt.on_conflict_do_update(index_elements=keys, set_=changes))
 
 
