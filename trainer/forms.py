@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, Email, EqualTo, InputRequired, Length, ValidationError
 
 from trainer.content import SECTORS
-from trainer.web import Form, strip_text
+from trainer.web import DayField, Form, strip_text
 
 OTHER_ORGANISATION = "other"
 MIN_PASSWORD = 12
@@ -77,6 +77,15 @@ def radio_field(label: str, choices: Mapping[str, str], message: str) -> RadioFi
         choices=list(choices.items()),
         validate_choice=False,
         validators=[InputRequired(message=message), AnyOf(list(choices), message=message)],
+    )
+
+
+def day_field(label: str, example: str, required: str) -> DayField:
+    """A date that must be given, in three boxes; `example` shows the order, like 27 3 2026."""
+    return DayField(
+        label,
+        description=f"For example, {example}",
+        validators=[InputRequired(message=required)],
     )
 
 

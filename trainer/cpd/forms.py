@@ -8,7 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTex
 from wtforms import DecimalField, HiddenField, SelectField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from trainer.forms import QueryForm, radio_field, text_field
+from trainer.forms import QueryForm, day_field, radio_field, text_field
 from trainer.models import ACTIVITY_TYPES
 from trainer.web import DayField, Form
 
@@ -45,11 +45,7 @@ class ActivityForm(Form):
         "Provider", 200, description="Who ran it, for example your local safeguarding partnership."
     )
     activity_type = radio_field("Type of activity", ACTIVITY_TYPES, "Select the type of activity")
-    done_on = DayField(
-        "Date",
-        description="For example, 27 3 2026",
-        validators=[InputRequired(message="Enter the date of the activity")],
-    )
+    done_on = day_field("Date", "27 3 2026", "Enter the date of the activity")
     hours = HoursField(
         "Time spent, in hours",
         description="For example, 1.5 for an hour and a half.",

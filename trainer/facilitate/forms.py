@@ -16,8 +16,8 @@ from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
 from trainer.content import SECTORS
 from trainer.formats import LONDON
-from trainer.forms import Checkboxes, radio_field, select_field, text_field
-from trainer.web import DayField, Form, strip_text
+from trainer.forms import Checkboxes, day_field, radio_field, select_field, text_field
+from trainer.web import Form, strip_text
 
 from .codes import normalise_code
 
@@ -46,11 +46,7 @@ class SessionForm(Form):
     course_id = select_field("Course", "Select the course")
     module_ids = Checkboxes("Modules it covers", description="Modules of the course you chose.")
     case_ids = Checkboxes("Case examples to run live")
-    day = DayField(
-        "Date",
-        description="For example, 27 3 2027",
-        validators=[InputRequired(message="Enter the date of the session")],
-    )
+    day = day_field("Date", "27 3 2027", "Enter the date of the session")
     start = TimeField(
         "Start time",
         description="For example, 09:30",
