@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import threading
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
@@ -12,22 +16,99 @@ from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
+# How long a SQLite write waits for another to finish before it fails as "database is locked".
+BUSY_TIMEOUT_SECONDS = 5
+WRITING = ("INSERT", "UPDATE", "DELETE", "REPLACE", "BEGIN", "CREATE", "DROP", "ALTER")
+
 
 def configure_engine(engine: Engine) -> None:
-    """Fork safety for every database; for SQLite, write-ahead logging for concurrent
-    readers, and foreign keys enforced."""
+    """Fork safety for every database; for SQLite, foreign keys enforced and, in a file,
+    write-ahead logging for concurrent readers, with writers taking turns."""
     _fresh_connections_after_fork(engine)
     if engine.dialect.name != "sqlite":
         return
+    in_file = engine.url.database not in (None, "", ":memory:")
+    if in_file:
+        _writers_take_turns(engine)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
-        if engine.url.database not in (None, "", ":memory:"):
+        if in_file:
             cursor.execute("PRAGMA journal_mode=WAL")
+            # A commit is written to the log without waiting for the disk to confirm it, which
+            # took several milliseconds while every other writer waited. A process that dies
+            # loses nothing; a power cut may lose the last commits, never half of one.
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
         cursor.close()
+
+
+def _writers_take_turns(engine: Engine) -> None:
+    """SQLite lets one connection write at a time. A writer that finds the database busy
+    sleeps and retries in growing steps, so under load a write waited far longer than the
+    one before it took, and sometimes gave up. Here the process's connections queue for
+    their turn instead, and each starts the moment the one before it ends; only writers in
+    other processes still meet SQLite's wait."""
+    turn = threading.Lock()
+
+    class Cursor(sqlite3.Cursor):
+        def execute(self, sql, parameters=()):
+            with self.connection.writing(sql):
+                return super().execute(sql, parameters)
+
+        def executemany(self, sql, parameters):
+            with self.connection.writing(sql):
+                return super().executemany(sql, parameters)
+
+    class Connection(sqlite3.Connection):
+        has_turn = False
+
+        def cursor(self, factory=Cursor):
+            return super().cursor(factory)
+
+        @contextmanager
+        def writing(self, sql: str) -> Iterator[None]:
+            """Wait for this connection's turn before its first write, and give the turn up
+            once no transaction is open."""
+            if not self.has_turn and sql.lstrip()[:7].upper().startswith(WRITING):
+                if not turn.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+                    raise sqlite3.OperationalError("database is locked")
+                self.has_turn = True
+            try:
+                yield
+            finally:
+                self._end_turn_outside_transaction()
+
+        def commit(self) -> None:
+            try:
+                super().commit()
+            finally:
+                self._end_turn_outside_transaction()
+
+        def rollback(self) -> None:
+            try:
+                super().rollback()
+            finally:
+                self._end_turn_outside_transaction()
+
+        def close(self) -> None:
+            try:
+                super().close()
+            finally:
+                if self.has_turn:
+                    self.has_turn = False
+                    turn.release()
+
+        def _end_turn_outside_transaction(self) -> None:
+            if self.has_turn and not self.in_transaction:
+                self.has_turn = False
+                turn.release()
+
+    @event.listens_for(engine, "do_connect")
+    def _queued_connection(_dialect, _record, _cargs, cparams) -> None:
+        cparams.setdefault("factory", Connection)
 
 
 def _fresh_connections_after_fork(engine: Engine) -> None:

@@ -1,13 +1,17 @@
 """The database: migrations match the models, and the rules the database holds are enforced."""
 
+import threading
+import time
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import create_engine, event
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from tests.conftest import make_organisation, make_user
-from trainer.database import MIGRATIONS, bind_migrations
+from trainer.database import MIGRATIONS, bind_migrations, configure_engine
 from trainer.extensions import db
 from trainer.models import RoleGrant
 
@@ -57,3 +61,37 @@ def test_times_are_stored_and_read_back_in_utc(app):
 @pytest.mark.postgres
 def test_the_suite_is_running_on_postgresql(app):
     assert db.engine.dialect.name == "postgresql"
+
+
+def test_writers_to_a_sqlite_file_wait_their_turn_instead_of_failing(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'turns.db'}")
+    configure_engine(engine)
+
+    @event.listens_for(engine, "connect")
+    def no_waiting_in_sqlite(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA busy_timeout=0")  # SQLite alone would fail at once
+
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE fact (writer TEXT)")
+    first_is_writing, failures = threading.Event(), []
+
+    def second_writer():
+        first_is_writing.wait()
+        try:
+            with engine.begin() as connection:
+                connection.exec_driver_sql("INSERT INTO fact VALUES ('second')")
+        except OperationalError as error:
+            failures.append(error)
+
+    second = threading.Thread(target=second_writer)
+    second.start()
+    with engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO fact VALUES ('first')")
+        first_is_writing.set()
+        time.sleep(0.2)  # the second writer arrives while the first still writes
+    second.join()
+    with engine.connect() as connection:
+        written = connection.exec_driver_sql("SELECT writer FROM fact").scalars().all()
+    engine.dispose()
+    assert failures == []
+    assert sorted(written) == ["first", "second"]
