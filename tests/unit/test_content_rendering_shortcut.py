@@ -1,8 +1,15 @@
-"""Text rendered without the Markdown converter comes out exactly as the converter would make it."""
+"""Shortcuts in rendering Markdown give exactly the HTML of the stock converter."""
 
+import re
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import VALID_CONTENT
+from trainer import PROJECT_ROOT
+from trainer.content import render
 from trainer.content.render import LinkTarget, convert_markdown, render_markdown
 
 # Time is measured by the benchmarks, never by tests: a busy machine must not fail an example.
@@ -40,3 +47,83 @@ def test_short_plain_fields_render_as_paragraphs_of_their_text():
         rendered = render_markdown(field, resolve)
         assert rendered == convert_markdown(field, resolve)
         assert rendered.html.startswith("<p>") and rendered.toc == rendered.broken_links == ()
+
+
+STRUCTURE = "ab 1.-+>#:|!=\n\n    \t"
+CONTENT_FILES = sorted(
+    path
+    for root in (PROJECT_ROOT, VALID_CONTENT)
+    for folder in ("modules", "case_examples", "quizzes")
+    for path in (root / folder).rglob("*")
+    if path.suffix in (".md", ".yaml")
+)
+
+
+def stock(text: str) -> render.Rendered:
+    """What the converter makes of text with Markdown's own inline step, trying every pattern."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render, "_INLINE_MARKUP", re.compile(""))
+        return convert_markdown(text, resolve)
+
+
+@pytest.mark.parametrize("path", CONTENT_FILES, ids=lambda path: path.name)
+def test_every_content_file_renders_as_with_markdowns_own_inline_step(path: Path):
+    text = path.read_text(encoding="utf-8")
+    assert convert_markdown(text, resolve) == stock(text)
+
+
+EACH_INLINE_PATTERN = [
+    "a `code` b",
+    "a \\*b",
+    "a note[^1]\n\n[^1]: The note.",
+    "see [[case:known]] and [[term:gone|this]]",
+    "a [link](https://example.org) b",
+    "an ![image](x.png) b",
+    "a [reference][r] b\n\n[r]: https://example.org",
+    "a [r] b\n\n[r]: https://example.org",
+    "an ![r] b\n\n[r]: x.png",
+    "at <https://example.org>",
+    "at <someone@example.org>",
+    "one line  \nand the next",
+    "a <b>bold</b> b",
+    "a &amp; b",
+    "*one* and **two**",
+    "_one_ and __two__",
+]
+
+
+@pytest.mark.parametrize("text", EACH_INLINE_PATTERN)
+def test_each_inline_pattern_still_applies(text):
+    assert convert_markdown(text, resolve) == stock(text)
+    assert convert_markdown(f"- {text}\n- plain item", resolve) == stock(f"- {text}\n- plain item")
+
+
+@given(st.text(alphabet=PLAIN + MARKUP + STRUCTURE))
+def test_any_markup_renders_as_with_markdowns_own_inline_step(text):
+    assert convert_markdown(text, resolve) == stock(text)
+
+
+def test_the_inline_patterns_are_the_ones_the_shortcut_knows():
+    """A new inline pattern (a Markdown upgrade or another extension) may start at a character
+    render._INLINE_MARKUP does not list: add its characters there, then update this list."""
+    converter, _links = render._converter()
+    assert sorted(type(pattern).__name__ for pattern in converter.inlinePatterns) == sorted(
+        [
+            "BacktickInlineProcessor",
+            "EscapeInlineProcessor",
+            "FootnoteInlineProcessor",
+            "_InternalLinks",
+            "ReferenceInlineProcessor",
+            "LinkInlineProcessor",
+            "ImageInlineProcessor",
+            "ImageReferenceInlineProcessor",
+            "ShortReferenceInlineProcessor",
+            "ShortImageReferenceInlineProcessor",
+            "AutolinkInlineProcessor",
+            "AutomailInlineProcessor",
+            "SubstituteTagInlineProcessor",
+            "HtmlInlineProcessor",
+            "HtmlInlineProcessor",
+            "DelimiterProcessor",
+        ]
+    )
