@@ -204,6 +204,19 @@ def test_moving_a_person_between_organisations_and_teams(client, places):
     assert (person.organisation_id, person.team_id, person.job_role) == (other.id, cid.id, "PC")
 
 
+def test_a_move_without_an_organisation_or_team_says_so_and_changes_nothing(client, places):
+    sign_in(client, "admin@example.org")
+    person = places["learner"]
+    before = (person.organisation_id, person.team_id, person.job_role)
+    response = client.post(f"/admin/people/{person.id}", data={"job_role": "PC"})
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "Select an organisation, or no organisation" in text
+    assert "Select a team, or no team" in text
+    db.session.expire_all()
+    assert (person.organisation_id, person.team_id, person.job_role) == before
+
+
 def test_organisations_partnerships_and_teams(client, places):
     sign_in(client, "admin@example.org")
     client.post("/admin/partnerships", data={"name": "Riverside Partnership"})

@@ -86,6 +86,15 @@ class PersonForm(Form):
     job_role = text_field("Job role", 200)
     submit = SubmitField("Save", widget=GovSubmitInput())
 
+    # A form sent without a choice is refused: read as "none", it would move the person out.
+    def validate_organisation(self, field) -> None:
+        if not field.raw_data:
+            raise ValidationError("Select an organisation, or no organisation")
+
+    def validate_team(self, field) -> None:
+        if not field.raw_data:
+            raise ValidationError("Select a team, or no team")
+
 
 class RolesForm(Form):
     roles = Checkboxes("Roles", choices=list(ROLES.items()))
