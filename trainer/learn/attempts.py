@@ -8,7 +8,7 @@ from random import SystemRandom
 
 from flask import abort
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer, lazyload
+from sqlalchemy.orm import defer, joinedload, lazyload
 
 from trainer.content import Catalogue
 from trainer.content.model import RECORD_PARTS, Quiz
@@ -111,16 +111,17 @@ def presentation(quiz: Quiz, attempt: Attempt) -> Presentation:
 def attempt_or_404(user_id: int, quiz_id: str, number: int) -> Attempt:
     """The learner's own attempt; anyone else's is simply not found."""
     return found_or_404(
-        db.session.scalars(
-            _ATTEMPT, {"user_id": user_id, "quiz_id": quiz_id, "number": number}
-        ).first()
+        db.session.scalars(_ATTEMPT, {"user_id": user_id, "quiz_id": quiz_id, "number": number})
+        .unique()
+        .first()
     )
 
 
-# Built once: every step of every quiz asks it. The decision record is read only on a result.
+# Built once: every step of every quiz asks it, with the answers given so far in the same
+# query. The decision record is read only on a result.
 _ATTEMPT = (
     db.select(Attempt)
-    .options(lazyload(Attempt.decision_record))
+    .options(joinedload(Attempt.answers), lazyload(Attempt.decision_record))
     .where(
         Attempt.user_id == db.bindparam("user_id"),
         Attempt.quiz_id == db.bindparam("quiz_id"),
@@ -140,11 +141,14 @@ def scenario_state(quiz: Quiz, attempt: Attempt) -> ScenarioState:
 
 def _add_answers(attempt: Attempt, given: list[tuple[str, object]]) -> bool:
     """Store answers after those already given; False when the same answers arrived twice
-    (back button, two tabs, a double press)."""
+    (back button, two tabs, a double press).
+
+    They are written by the attempt's id and not added to its loaded answers, which spares
+    the session tracking the attempt: callers end the request with this write."""
     first = len(attempt.answers)
     return stored_once(
         *(
-            Answer(attempt=attempt, position=first + n, item_id=item_id, value=value)
+            Answer(attempt_id=attempt.id, position=first + n, item_id=item_id, value=value)
             for n, (item_id, value) in enumerate(given)
         )
     )
@@ -156,14 +160,15 @@ def answer_step(
     """Record a choice for the step the learner is on. Repeats of an answered step change nothing."""
     if attempt.is_finished:
         return
-    state = scenario_state(quiz, attempt)
+    given = [answer.value for answer in attempt.answers]
+    state = walk(quiz, given)
     if state.next_step is None or state.next_step.id != step_id:
         return  # already answered: a resubmitted form must not record the step twice
     if state.next_step.choice(choice_id) is None:
         raise AnswerError("Select what you would do")
     if not _add_answers(attempt, [(step_id, choice_id)]):
         return
-    state = scenario_state(quiz, attempt)
+    state = walk(quiz, [*given, choice_id])
     if state.is_finished:
         _finish(catalogue, attempt, state.result)
     db.session.commit()
