@@ -85,7 +85,8 @@ def start_or_resume(catalogue: Catalogue, user_id: int, quiz: Quiz) -> int:
     when = _retake_from(catalogue, earlier, quiz)
     if when:
         raise TooSoonToRetake(when)
-    asked_last = presentation(quiz, earlier[-1]).question_ids if earlier else ()
+    # Only a pool draws its questions, avoiding those asked last time.
+    asked_last = presentation(quiz, earlier[-1]).question_ids if earlier and quiz.is_pool else ()
     number = max((a.number for a in earlier), default=0) + 1
     attempt = Attempt(
         user_id=user_id,
