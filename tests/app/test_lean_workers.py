@@ -43,6 +43,34 @@ def test_a_worker_starts_and_serves_pages_without_the_heavy_libraries(tmp_path):
     assert seen == {"before": [], "status": 200, "after": []}
 
 
+PARSERS = ("yaml", "markdown", "nh3")
+
+
+def test_a_restart_on_unchanged_content_loads_no_content_parsers(tmp_path):
+    """The catalogue kept by the first start is read back: YAML, Markdown and the HTML
+    sanitiser are imported only when content has to be validated again."""
+    starts = [
+        json.loads(
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    SERVE_A_PAGE,
+                    str(tmp_path),
+                    str(VALID_CONTENT),
+                    json.dumps(PARSERS),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.splitlines()[-1]
+        )
+        for _ in range(2)
+    ]
+    assert starts[0]["before"] == sorted(PARSERS)
+    assert starts[1] == {"before": [], "status": 200, "after": []}
+
+
 def test_the_command_line_still_has_the_migrations(tmp_path, monkeypatch):
     monkeypatch.setenv("TRAINER_INSTANCE_DIR", str(tmp_path))
     monkeypatch.setenv("TRAINER_CONTENT_DIR", str(VALID_CONTENT))

@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import VALID_CONTENT
 from trainer.content import ContentError, load_catalogue
-from trainer.content import loader as loader_module
+from trainer.content import validate as validate_module
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def refuse_to_load(monkeypatch):
     def fail(*_args):
         raise AssertionError("the content was loaded again instead of read from the cache")
 
-    monkeypatch.setattr(loader_module, "_load", fail)
+    monkeypatch.setattr(validate_module, "validate_folder", fail)
 
 
 def test_a_second_start_with_the_same_files_reads_the_kept_catalogue(

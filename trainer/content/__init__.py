@@ -3,8 +3,7 @@
 Pure Python: nothing here imports Flask or the database.
 """
 
-from .links import DEFAULT_LINKS
-from .loader import load_catalogue
+from .loader import DEFAULT_LINKS, load_catalogue
 from .model import AGE_GROUPS, END, SECTORS, Catalogue
 from .problems import ContentError, Problem
 

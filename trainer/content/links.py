@@ -13,12 +13,6 @@ if TYPE_CHECKING:
     from .context import Context
     from .files import Doc
 
-# Where each kind of link points; {id} is the target's id, {course} a module's course.
-DEFAULT_LINKS = {
-    "term": "/glossary#term-{id}",
-    "case": "/cases/{id}",
-    "module": "/courses/{course}/{id}",
-}
 EXPECTED = {
     "term": "a glossary term id",
     "case": "a case example id",
