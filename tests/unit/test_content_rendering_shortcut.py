@@ -30,7 +30,13 @@ def resolve(kind: str, ref: str) -> LinkTarget | None:
     return LinkTarget(href=f"/{kind}/{ref}", label=ref) if ref == "known" else None
 
 
-@given(st.one_of(st.text(alphabet=PLAIN), st.text(alphabet=PLAIN + MARKUP)))
+@given(
+    st.one_of(
+        st.text(alphabet=PLAIN),
+        st.text(alphabet=PLAIN + MARKUP),
+        st.from_regex(render._PLAIN_PARAGRAPH, fullmatch=True),
+    )
+)
 def test_any_text_renders_as_the_markdown_converter_renders_it(text):
     assert render_markdown(text, resolve) == convert_markdown(text, resolve)
 

@@ -197,7 +197,8 @@ _PLAIN_PARAGRAPH = re.compile(
 def render_markdown(text: str, resolver: Resolver) -> Rendered:
     """Render author Markdown to sanitised HTML and report links that do not resolve."""
     if _PLAIN_PARAGRAPH.fullmatch(text):
-        return Rendered(html=_sanitise(f"<p>{text.rstrip()}</p>"), toc=(), broken_links=())
+        # No character of it is HTML markup, so there is nothing for the sanitiser to do.
+        return Rendered(html=f"<p>{text.rstrip()}</p>", toc=(), broken_links=())
     return convert_markdown(text, resolver)
 
 
