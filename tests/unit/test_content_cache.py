@@ -4,8 +4,10 @@ import re
 import shutil
 
 import pytest
+from click.testing import CliRunner
 
 from tests.conftest import VALID_CONTENT
+from trainer.cli import main
 from trainer.content import ContentError, load_catalogue
 from trainer.content import validate as validate_module
 
@@ -86,3 +88,23 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_speed(content, tmp_pat
     blocked = tmp_path / "file-in-the-way"
     blocked.write_text("")
     assert load_catalogue(content, cache_dir=blocked / "cache").summary()
+
+
+def test_check_content_reads_the_kept_catalogue_and_checks_a_changed_file_again(
+    content, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("TRAINER_INSTANCE_DIR", str(tmp_path))
+    check = ["check-content", "--content-dir", str(content)]
+    first = CliRunner().invoke(main, check)
+    assert first.exit_code == 0, first.output
+
+    with monkeypatch.context() as patch:
+        refuse_to_load(patch)
+        again = CliRunner().invoke(main, check)
+    assert again.output == first.output
+
+    module = first_module_file(content)
+    module.write_text(module.read_text().replace("\nid: ", "\nid: Not A Slug-", 1))
+    changed = CliRunner().invoke(main, check)
+    assert changed.exit_code == 1
+    assert f"{module.parent.name}/{module.name}: id: expected a lowercase slug" in changed.output
