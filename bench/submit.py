@@ -54,6 +54,7 @@ from trainer.quiz.questions import field_name, right_answer
 from trainer.quiz.review import best_route
 
 P99_MS = 100.0
+CORES = os.cpu_count() or 1
 DOUBLE_PRESS_EVERY = 4
 ATTEMPT = re.compile(r"/attempts/(\d+)")
 SECOND_PRESS = (302, 200)  # stored and redirected; or the attempt it finished, shown
@@ -373,6 +374,14 @@ def measure(
             f"{kind}: CPU during the load",
             f"server {cpu:.1f} s, load generator {client_cpu:.1f} s, in {elapsed:.1f} s",
         )
+        requests = len(tally.answers_ms) + len(tally.starts_ms)
+        per_request_ms = cpu / max(requests, 1) * 1000
+        report.add(
+            f"{kind}: server CPU per request",
+            f"{per_request_ms:.1f} ms ({requests:,} requests): with {clients} clients each "
+            f"waiting for its answer, on {CORES} cores, a request takes on average at least "
+            f"{per_request_ms * clients / CORES:.0f} ms",
+        )
     report.note(
         f"gunicorn serves the app with {gunicorn_settings()} on {database} with the seeded "
         f"data. The load generator is a Python asyncio client in this process, on the same "
@@ -388,6 +397,14 @@ def measure(
         "press finished the attempt, its result page; anything else is an error."
     )
     report.note(
+        "Server CPU per request is the CPU time of gunicorn and its workers over the load, "
+        "divided by the requests sent (starts and every press of each submission). Each client "
+        "sends its next request only once its last is answered, so, when the server's CPU "
+        "is the limit, every request waits its turn behind those of the other clients: on "
+        "average at least clients times CPU per request divided by cores, before any other "
+        "work on the machine (the load generator's, the database server's) takes its share."
+    )
+    report.note(
         "After each load, the database is read directly: each attempt the clients made must "
         "hold exactly the answers its client saw stored, numbered from 0 without gaps, "
         "following the scenario's steps in order (or every question of the check), and no "
@@ -397,18 +414,17 @@ def measure(
 
 def free_learners(url: str, quiz: Quiz, count: int, taken: set[int]) -> list[int]:
     """Learners other than the first (whom the page benchmarks sign in as) and those taken,
-    with no unfinished attempt at the quiz: starting it then makes a new attempt, which the
-    client answers from its first step."""
+    who have never started the quiz: starting it makes a new attempt, which the client
+    answers from its first step, and a run on data used before takes new learners rather
+    than those whose attempts earlier runs piled up."""
     user, attempt = User.__table__.c, Attempt.__table__.c
-    unfinished = sqlalchemy.select(attempt.user_id).where(
-        attempt.quiz_id == quiz.id, attempt.finished_at.is_(None)
-    )
+    started = sqlalchemy.select(attempt.user_id).where(attempt.quiz_id == quiz.id)
     engine = sqlalchemy.create_engine(url)
     try:
         with engine.connect() as connection:
             ids = connection.scalars(
                 sqlalchemy.select(user.id)
-                .where(user.id > 1, user.id.not_in(unfinished), user.email.like("%@bench.example"))
+                .where(user.id > 1, user.id.not_in(started), user.email.like("%@bench.example"))
                 .order_by(user.id)
                 .limit(count + len(taken))
             ).all()
