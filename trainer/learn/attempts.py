@@ -46,11 +46,7 @@ def attempts_for(user_id: int, quiz_id: str) -> list[Attempt]:
     )
 
 
-def open_attempt(user_id: int, quiz: Quiz) -> Attempt | None:
-    return _open_among(attempts_for(user_id, quiz.id), quiz)
-
-
-def _open_among(attempts: list[Attempt], quiz: Quiz) -> Attempt | None:
+def open_among(attempts: list[Attempt], quiz: Quiz) -> Attempt | None:
     """The unfinished attempt taken against the quiz as it is now, if any."""
     for attempt in reversed(attempts):
         if not attempt.is_finished and attempt.content_version == quiz.version:
@@ -58,11 +54,7 @@ def _open_among(attempts: list[Attempt], quiz: Quiz) -> Attempt | None:
     return None
 
 
-def retake_from(catalogue: Catalogue, user_id: int, quiz: Quiz) -> datetime | None:
-    return _retake_from(catalogue, attempts_for(user_id, quiz.id), quiz)
-
-
-def _retake_from(catalogue: Catalogue, attempts: list[Attempt], quiz: Quiz) -> datetime | None:
+def retake_from(catalogue: Catalogue, attempts: list[Attempt], quiz: Quiz) -> datetime | None:
     """When the learner may start the quiz again, if a course asks them to wait after failing."""
     last = max((a for a in attempts if a.is_finished), key=lambda a: a.finished_at, default=None)
     return next_try_at(
@@ -79,10 +71,10 @@ def start_or_resume(catalogue: Catalogue, user_id: int, quiz: Quiz) -> int:
     # One read decides both: presses that race then agree on the new number, and the unique
     # (user, quiz, number) key lets only one of them make it.
     earlier = attempts_for(user_id, quiz.id)
-    attempt = _open_among(earlier, quiz)
+    attempt = open_among(earlier, quiz)
     if attempt:
         return attempt.number
-    when = _retake_from(catalogue, earlier, quiz)
+    when = retake_from(catalogue, earlier, quiz)
     if when:
         raise TooSoonToRetake(when)
     # Only a pool draws its questions, avoiding those asked last time.
@@ -101,7 +93,7 @@ def start_or_resume(catalogue: Catalogue, user_id: int, quiz: Quiz) -> int:
     except IntegrityError:
         # A second "Start" press raced this one: use the attempt it made, and its presentation.
         db.session.rollback()
-        return (open_attempt(user_id, quiz) or abort(409)).number
+        return (open_among(attempts_for(user_id, quiz.id), quiz) or abort(409)).number
     return number
 
 

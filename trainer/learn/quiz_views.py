@@ -39,13 +39,14 @@ def start_quiz(quiz_id: str):
 
 
 def _quiz_page(quiz: Quiz):
+    earlier = attempts.attempts_for(current_user.id, quiz.id)
     return render_template(
         "learn/quiz.html",
         quiz=quiz,
         question_count=question_count(quiz),
-        attempts=attempts.attempts_for(current_user.id, quiz.id),
-        open_attempt=attempts.open_attempt(current_user.id, quiz),
-        retake_from=attempts.retake_from(current_catalogue(), current_user.id, quiz),
+        attempts=earlier,
+        open_attempt=attempts.open_among(earlier, quiz),
+        retake_from=attempts.retake_from(current_catalogue(), earlier, quiz),
     )
 
 
