@@ -7,7 +7,6 @@ in instance/outbox/ that any mail program (or a person with a text editor) can o
 from __future__ import annotations
 
 import logging
-import smtplib
 import uuid
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -27,6 +26,8 @@ def send_email(to: str, subject: str, body: str) -> None:
     message["Message-ID"] = f"<{uuid.uuid4()}@information-sharing-training>"
     message.set_content(body)
     if config.get("SMTP_HOST"):
+        import smtplib  # only where mail is sent: web workers start without it
+
         with smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=20) as smtp:
             if config["SMTP_STARTTLS"]:
                 smtp.starttls()

@@ -1,6 +1,6 @@
 """A web worker loads only what serving pages needs: PDF, QR code, image, spreadsheet and
-migration libraries, and the SQL dialect of a database it does not use, are imported by the
-requests and commands that use them."""
+migration libraries, the email address checker and the SMTP client, and the SQL dialect of a
+database it does not use, are imported by the requests and commands that use them."""
 
 import json
 import subprocess
@@ -15,6 +15,8 @@ HEAVY = (
     "xlsxwriter",
     "flask_migrate",
     "alembic",
+    "email_validator",
+    "smtplib",
     "sqlalchemy.dialects.postgresql",
 )
 

@@ -14,7 +14,6 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from flask import render_template
 from sqlalchemy.exc import IntegrityError
 
@@ -114,6 +113,9 @@ def _row_problem(row: dict, organisations: dict, seen: set[str]) -> str:
         return "Enter the person's name"
     if len(row["name"]) > 200 or len(row["job role"]) > 200:
         return "Name and job role must be 200 characters or fewer"
+    # Imported by the one page that needs it: web workers start without it.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         row["email"] = validate_email(row["email"], check_deliverability=False).normalized.lower()
     except EmailNotValidError:
