@@ -13,6 +13,7 @@ Without --data it seeds its own data first (bench/seed.py), which takes a few mi
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import resource
 import subprocess
@@ -24,6 +25,7 @@ from bench.document import Report, invocation
 from bench.harness import (
     APP,
     BIN,
+    ROOT,
     app_environment,
     clear_rate_limits,
     gunicorn,
@@ -102,8 +104,27 @@ def measure(data: dict, folder: Path, report: Report) -> None:
 
 
 def check_content(content_dir: str, folder: Path, report: Report) -> None:
-    """`trainer check-content` on the content folder, without a cache to read from."""
-    env = {**os.environ, "TRAINER_INSTANCE_DIR": str(folder / "no-instance")}
+    """`trainer check-content` on the content folder: with no instance folder, so everything is
+    validated; then twice with one, the second time reading the catalogue the first one kept."""
+    instance = folder / "check-instance"
+    instance.mkdir()
+    for how, instance_dir, runs in (
+        ("with nothing kept", folder / "no-instance", 1),
+        ("on unchanged content, with the catalogue an earlier check kept", instance, 2),
+    ):
+        for _ in range(runs):
+            wall, cpu, output = run_check_content(content_dir, instance_dir)
+        report.add(
+            f"`trainer check-content --content-dir DATA/content`, {how}",
+            f"{wall:.2f} s (CPU {cpu:.2f} s): {output}",
+            f"under {START_SECONDS:.0f} s",
+            wall < START_SECONDS,
+        )
+
+
+def run_check_content(content_dir: str, instance_dir: Path) -> tuple[float, float, str]:
+    """Wall-clock and CPU seconds of one `trainer check-content`, and what it printed."""
+    env = {**os.environ, "TRAINER_INSTANCE_DIR": str(instance_dir)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     finished = subprocess.run(  # noqa: S603 (our own command)
@@ -118,10 +139,7 @@ def check_content(content_dir: str, folder: Path, report: Report) -> None:
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     if finished.returncode:
         raise RuntimeError(f"check-content failed: {finished.stderr.strip()[-2000:]}")
-    report.add(
-        "`trainer check-content --content-dir DATA/content`",
-        f"{wall:.2f} s (CPU {cpu:.2f} s): {finished.stdout.strip()}",
-    )
+    return wall, cpu, finished.stdout.strip()
 
 
 def main() -> None:
@@ -129,6 +147,9 @@ def main() -> None:
     seed.add_data_options(parser)
     args = parser.parse_args()
     stop_on_signals()
+    # A deployed service runs compiled bytecode; compile it, as bench/run.py does, so that
+    # start-up is not measured compiling the app's own modules.
+    compileall.compile_dir(ROOT / "trainer", quiet=1)
     report = Report("Memory and start-up", invocation("bench.footprint"))
     with seed.data_for(args, report, "footprint") as (data, folder):
         measure(data, folder, report)

@@ -14,6 +14,7 @@ Run with:  .venv/bin/python -m bench.growth [--times 1,10,100] [--requests 200]
 from __future__ import annotations
 
 import argparse
+import compileall
 import statistics
 import tempfile
 import time
@@ -24,6 +25,7 @@ from bench.document import Report, invocation
 from bench.footprint import megabytes
 from bench.harness import (
     APP,
+    ROOT,
     app_environment,
     clear_rate_limits,
     gunicorn,
@@ -138,6 +140,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the figures here (bench contract)")
     args = parser.parse_args()
     stop_on_signals()
+    # As deployed and as bench/run.py measures: the app's modules run from compiled bytecode.
+    compileall.compile_dir(ROOT / "trainer", quiet=1)
     report = Report("Growth with the curriculum", invocation("bench.growth"))
     sizes = sorted(int(t) for t in args.times.split(","))
     measure(sizes, args.requests, args.budget, report)
