@@ -327,8 +327,18 @@ def stored_once(*facts) -> bool:
     holds so far is this request's own facts, which the request that won has stored too.
     """
     db.session.add_all(facts)
+    return _written_once(db.session.flush)
+
+
+def rows_stored_once(model, rows: list[dict]) -> bool:
+    """stored_once for rows of one model, written in one statement and not loaded back into
+    the session: for facts the request does not read again."""
+    return _written_once(lambda: db.session.execute(db.insert(model), rows))
+
+
+def _written_once(write) -> bool:
     try:
-        db.session.flush()
+        write()
     except IntegrityError:
         db.session.rollback()
         return False

@@ -14,7 +14,7 @@ from trainer.content import Catalogue
 from trainer.content.model import RECORD_PARTS, Quiz
 from trainer.extensions import db
 from trainer.models import Answer, Attempt, DecisionRecord
-from trainer.progress import complete_if_ready, courses_completed_by_quiz, stored_once
+from trainer.progress import complete_if_ready, courses_completed_by_quiz, rows_stored_once
 from trainer.quiz import AnswerError, Result, ScenarioState, score_check, walk
 from trainer.quiz.finals import next_try_at, retake_wait
 from trainer.quiz.presentation import Presentation, from_stored, present
@@ -136,14 +136,15 @@ def _add_answers(attempt: Attempt, given: list[tuple[str, object]]) -> bool:
     """Store answers after those already given; False when the same answers arrived twice
     (back button, two tabs, a double press).
 
-    They are written by the attempt's id and not added to its loaded answers, which spares
-    the session tracking the attempt: callers end the request with this write."""
+    They are written in one statement and not added to the attempt's loaded answers:
+    callers end the request with this write."""
     first = len(attempt.answers)
-    return stored_once(
-        *(
-            Answer(attempt_id=attempt.id, position=first + n, item_id=item_id, value=value)
+    return rows_stored_once(
+        Answer,
+        [
+            {"attempt_id": attempt.id, "position": first + n, "item_id": item_id, "value": value}
             for n, (item_id, value) in enumerate(given)
-        )
+        ],
     )
 
 
