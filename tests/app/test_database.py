@@ -95,3 +95,13 @@ def test_writers_to_a_sqlite_file_wait_their_turn_instead_of_failing(tmp_path):
     engine.dispose()
     assert failures == []
     assert sorted(written) == ["first", "second"]
+
+
+def test_a_commit_to_a_sqlite_file_waits_until_the_disk_has_it(tmp_path):
+    """Records are evidence: a commit the learner was told of must survive a power cut, so
+    SQLite syncs the write-ahead log on every commit (FULL), not only at checkpoints."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'durable.db'}")
+    configure_engine(engine)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
