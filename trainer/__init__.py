@@ -192,7 +192,9 @@ def _is_private(response) -> bool:
     if request.endpoint == "static":
         return False
     user = g.get("_login_user")  # only if this request loaded it: no extra database read
-    signed_in = user is not None and user.is_authenticated
+    # Not is_authenticated: it reads the account's active flag, which after a commit would
+    # load the person from the database again.
+    signed_in = user is not None and not user.is_anonymous
     return signed_in or "attachment" in response.headers.get("Content-Disposition", "")
 
 

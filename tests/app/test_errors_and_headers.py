@@ -3,6 +3,7 @@
 import logging
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from tests.conftest import make_app, make_user, sign_in
@@ -81,6 +82,26 @@ def test_signed_in_pages_and_downloads_are_never_cached(client):
     sign_in(client, "lena@example.org")
     for path in ("/", "/account", "/account/data.json", "/cpd/record.csv"):
         assert client.get(path).headers["Cache-Control"] == "no-store", path
+
+
+def test_a_signed_in_write_is_not_cached_and_reads_the_person_once(app, client):
+    make_user("learner", email="lena@example.org")
+    sign_in(client, "lena@example.org")
+    reads = []
+
+    def remember(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT") and "password_hash" in statement:
+            reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        with app.app_context():  # as served: the person is loaded afresh for this request
+            response = client.post("/courses/basics/why-share/complete")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert response.status_code == 302
+    assert response.headers["Cache-Control"] == "no-store"
+    assert len(reads) == 1  # the person is loaded for the request, not again after it commits
 
 
 def test_static_files_stay_cacheable_for_signed_in_people(client):
