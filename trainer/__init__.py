@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, g, request
@@ -19,20 +21,36 @@ logger = logging.getLogger(__name__)
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the app: config, extensions, content, blueprints, errors, filters and commands."""
-    app = Flask(
-        __name__,
-        instance_path=instance_path(config),
-        template_folder=str(PROJECT_ROOT / "templates"),
-    )
-    _load_config(app, config)
-    _register_extensions(app)
-    _load_content(app)
-    _register_templates(app)
-    _register_blueprints(app)
-    _register_error_handlers(app)
-    _register_security_headers(app)
-    _register_commands(app)
+    with _collecting_garbage_afterwards():
+        app = Flask(
+            __name__,
+            instance_path=instance_path(config),
+            template_folder=str(PROJECT_ROOT / "templates"),
+        )
+        _load_config(app, config)
+        _register_extensions(app)
+        _load_content(app)
+        _register_templates(app)
+        _register_blueprints(app)
+        _register_error_handlers(app)
+        _register_security_headers(app)
+        _register_commands(app)
     return app
+
+
+@contextmanager
+def _collecting_garbage_afterwards() -> Iterator[None]:
+    """Building the app makes a hundred thousand objects that live as long as it does, and the
+    garbage collector would walk them all again each time their number grew by a quarter: a
+    sixth of a start. It is paused while the app is built and collects as usual afterwards
+    (gunicorn.conf.py then freezes what the workers share)."""
+    was_collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_collecting:
+            gc.enable()
 
 
 def instance_path(config: Mapping | None) -> str:

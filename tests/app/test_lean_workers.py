@@ -2,11 +2,14 @@
 migration libraries, the email address checker and the SMTP client, and the SQL dialect of a
 database it does not use, are imported by the requests and commands that use them."""
 
+import gc
 import json
 import subprocess
 import sys
 
-from tests.conftest import VALID_CONTENT
+import pytest
+
+from tests.conftest import VALID_CONTENT, make_app
 
 HEAVY = (
     "fpdf",
@@ -104,3 +107,15 @@ def test_check_content_loads_neither_the_database_nor_the_web_extensions(tmp_pat
     )
     assert result.stdout.startswith("Content OK")
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_building_the_app_leaves_garbage_collection_as_it_was(tmp_path, collecting):
+    """It is paused while the app is built, for speed, and never left off or turned on."""
+    (gc.enable if collecting else gc.disable)()
+    try:
+        make_app(tmp_path)
+        after = gc.isenabled()
+    finally:
+        gc.enable()
+    assert after is collecting
