@@ -75,14 +75,8 @@ def _find_loop(start: str, by_id: dict[str, Step]) -> list[str] | None:
 
 
 def _can_end(start: str, by_id: dict[str, Step]) -> bool:
-    seen, todo = set(), [start]
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        for choice in by_id[current].choices:
-            if choice.next_step == END:
-                return True
-        todo.extend(_targets(by_id[current], by_id))
-    return False
+    return any(
+        choice.next_step == END
+        for step_id in _reachable(start, by_id)
+        for choice in by_id[step_id].choices
+    )
