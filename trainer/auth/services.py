@@ -209,12 +209,8 @@ def request_reset(email: str) -> None:
     if user is None or not user.is_active:
         audit.record("password reset requested for unknown address")
     else:
-        token = tokens.issue(user, RESET, current_app.config["ACCOUNT_LINK_HOURS"])
-        _email(
-            user,
-            "Reset your password",
-            "emails/reset_password.txt",
-            link=external_url("auth.new_password", token=token),
+        _send_link(
+            user, RESET, "auth.new_password", "Reset your password", "emails/reset_password.txt"
         )
         audit.record("password reset requested", actor_id=user.id)
     db.session.commit()
@@ -239,13 +235,15 @@ def reset_password(token: str, password: str) -> User | None:
 
 
 def _send_confirmation(user: User) -> None:
-    token = tokens.issue(user, CONFIRM, current_app.config["ACCOUNT_LINK_HOURS"])
-    _email(
-        user,
-        "Confirm your email address",
-        "emails/confirm_email.txt",
-        link=external_url("auth.confirm", token=token),
+    _send_link(
+        user, CONFIRM, "auth.confirm", "Confirm your email address", "emails/confirm_email.txt"
     )
+
+
+def _send_link(user: User, purpose: str, endpoint: str, subject: str, template: str) -> None:
+    """An email whose link, to the endpoint, carries a new token for this purpose."""
+    token = tokens.issue(user, purpose, current_app.config["ACCOUNT_LINK_HOURS"])
+    _email(user, subject, template, link=external_url(endpoint, token=token))
 
 
 def _email(user: User, subject: str, template: str, **values) -> None:
