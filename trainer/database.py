@@ -6,7 +6,7 @@ import os
 import sqlite3
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -82,14 +82,14 @@ def _writers_take_turns(engine: Engine) -> None:
                 self._end_turn_outside_transaction()
 
         def commit(self) -> None:
-            try:
-                super().commit()
-            finally:
-                self._end_turn_outside_transaction()
+            self._end_transaction(super().commit)
 
         def rollback(self) -> None:
+            self._end_transaction(super().rollback)
+
+        def _end_transaction(self, end: Callable[[], None]) -> None:
             try:
-                super().rollback()
+                end()
             finally:
                 self._end_turn_outside_transaction()
 
