@@ -804,7 +804,7 @@ def test_each_page_of_the_list_holds_the_next_rows_in_the_order_chosen(varied, m
 
 
 def tally_cells(page: BeautifulSoup, figures_id: str) -> list[list[str]]:
-    table = page.select_one(f"#{figures_id}").find_parent("table")
+    table = page.select_one(f"table#{figures_id}")
     return [
         [cell.get_text(strip=True) for cell in row.find_all(["th", "td"])]
         for row in table.select("tbody tr")
