@@ -144,6 +144,12 @@ def summary(session_id: int):
     return _managed_page(session_id, "summary", queries.summary_of)
 
 
+@bp.route("/sessions/<int:session_id>/handouts")
+@login_required
+def handouts(session_id: int):
+    return _managed_page(session_id, "handouts", queries.handouts_of)
+
+
 @bp.route("/sessions/<int:session_id>/<any(register, summary):what>.<any(csv, pdf):file_format>")
 @login_required
 def export(session_id: int, what: str, file_format: str):
@@ -154,12 +160,6 @@ def export(session_id: int, what: str, file_format: str):
     )
     db.session.commit()
     return download(body, mimetype, f"session-{session.id}-{what}.{file_format}")
-
-
-@bp.route("/sessions/<int:session_id>/handouts")
-@login_required
-def handouts(session_id: int):
-    return _managed_page(session_id, "handouts", queries.handouts_of)
 
 
 @bp.route("/sessions/attendees")
