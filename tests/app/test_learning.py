@@ -43,6 +43,15 @@ def text_of(response) -> str:
     return BeautifulSoup(response.get_data(as_text=True), "html.parser").get_text(" ", strip=True)
 
 
+def assert_refused_keeping_input(response, messages: list[str], typed: str, model) -> None:
+    """The form comes back with each message and what was typed, and nothing is stored."""
+    text = text_of(response)
+    for message in messages:
+        assert message in text
+    assert typed in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(model)) == 0
+
+
 def test_quizzes_need_a_signed_in_learner(client, app):
     response = client.get("/quizzes/bruise-scenario")
     assert response.status_code == 302
@@ -192,11 +201,8 @@ def test_decision_record_is_kept_and_shown_beside_the_model(client, learner):
 def test_decision_record_errors_keep_what_was_typed(client, learner):
     url = play(client, BEST)
     response = client.post(url + "/record", data={"decision": "Referred.", "reasons": ""})
-    page = text_of(response)
-    assert "There is a problem" in page
-    assert "Enter why you made this decision" in page
-    assert "Referred." in response.get_data(as_text=True)
-    assert db.session.scalar(db.select(db.func.count()).select_from(DecisionRecord)) == 0
+    messages = ["There is a problem", "Enter why you made this decision"]
+    assert_refused_keeping_input(response, messages, "Referred.", DecisionRecord)
 
 
 def test_knowledge_check_all_right_passes_and_reviews_answers(client, learner):
@@ -213,11 +219,8 @@ def test_knowledge_check_missing_answers_are_listed_and_kept(client, learner):
     data = dict(RIGHT_CHECK, **{"q-order-share": "1"})
     del data["q-purpose"]
     response = client.post(url, data=data)
-    text = text_of(response)
-    assert "Select an answer" in text
-    assert "Give each step a different number, from 1 upwards" in text
-    assert 'value="timely" checked' in response.get_data(as_text=True)
-    assert db.session.scalar(db.select(db.func.count()).select_from(Answer)) == 0
+    messages = ["Select an answer", "Give each step a different number, from 1 upwards"]
+    assert_refused_keeping_input(response, messages, 'value="timely" checked', Answer)
 
 
 def test_knowledge_check_wrong_answer_shows_the_right_one(client, learner):
