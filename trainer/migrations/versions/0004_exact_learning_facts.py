@@ -16,12 +16,12 @@ together are removed first, keeping the earliest:
 
 A reflection written on a removed row moves to the row kept, unless that has one already.
 """
-from contextlib import contextmanager
 from datetime import timedelta
 
 from alembic import op
 import sqlalchemy as sa
 import trainer.models.types
+from trainer.migrations.sqlite_rebuild import foreign_keys_off
 
 
 # revision identifiers, used by Alembic.
@@ -58,22 +58,8 @@ reflection = sa.table(
 )
 
 
-@contextmanager
-def foreign_keys_off():
-    """SQLite changes a table by building a new one and dropping the old: with foreign keys
-    on, the drop would delete the certificates and reminders of every completion."""
-    if op.get_bind().dialect.name != 'sqlite':
-        yield
-        return
-    with op.get_context().autocommit_block():
-        op.execute('PRAGMA foreign_keys=OFF')
-    if op.get_bind().exec_driver_sql('PRAGMA foreign_keys').scalar():
-        raise RuntimeError('foreign keys are still on: the tables cannot be rebuilt safely')
-    yield
-    with op.get_context().autocommit_block():
-        op.execute('PRAGMA foreign_keys=ON')
-
-
+# Foreign keys off while SQLite rebuilds the tables: with them on, dropping the old
+# tables would delete the certificates and reminders of every completion.
 def upgrade():
     with foreign_keys_off():
         _upgrade()

@@ -5,11 +5,11 @@ Revises: 0005
 Create Date: 2026-11-27 21:15:00
 
 """
-from contextlib import contextmanager
 
 from alembic import op
 import sqlalchemy as sa
 import trainer.models.types
+from trainer.migrations.sqlite_rebuild import foreign_keys_off
 
 
 revision = '0006'
@@ -18,22 +18,8 @@ branch_labels = None
 depends_on = None
 
 
-@contextmanager
-def foreign_keys_off():
-    """SQLite rebuilds `user` and `organisation` to add their foreign keys: with foreign keys
-    on, dropping the old tables would delete everything that refers to them."""
-    if op.get_bind().dialect.name != 'sqlite':
-        yield
-        return
-    with op.get_context().autocommit_block():
-        op.execute('PRAGMA foreign_keys=OFF')
-    if op.get_bind().exec_driver_sql('PRAGMA foreign_keys').scalar():
-        raise RuntimeError('foreign keys are still on: the tables cannot be rebuilt safely')
-    yield
-    with op.get_context().autocommit_block():
-        op.execute('PRAGMA foreign_keys=ON')
-
-
+# Foreign keys off while SQLite rebuilds `user` and `organisation` to add their foreign
+# keys: dropping the old tables would otherwise delete everything that refers to them.
 def upgrade():
     with foreign_keys_off():
         _upgrade()
