@@ -180,6 +180,14 @@ def _register_error_handlers(app: Flask) -> None:
 
 
 def _register_security_headers(app: Flask) -> None:
+    fixed = [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+    ]
+    if app.config["ENV_NAME"] == "production":
+        fixed.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+
     @app.before_request
     def make_nonce() -> None:
         g.csp_nonce = secrets.token_urlsafe(16)
@@ -187,25 +195,25 @@ def _register_security_headers(app: Flask) -> None:
     @app.after_request
     def headers(response):
         nonce = g.get("csp_nonce", "")
-        response.headers.setdefault(
-            "Content-Security-Policy",
+        policy = (
             "default-src 'self'; img-src 'self' data:; style-src 'self'; "
             f"script-src 'self' 'nonce-{nonce}'; object-src 'none'; base-uri 'self'; "
-            "frame-ancestors 'none'; form-action 'self'",
+            "frame-ancestors 'none'; form-action 'self'"
         )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if app.config["ENV_NAME"] == "production":
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
-        if _is_private(response):
+        # A view's own header wins. Names are compared by a pass over the few headers set,
+        # as asking for a missing one raises and catches an exception inside werkzeug.
+        given = {name.lower(): value for name, value in response.headers}
+        response.headers.extend(
+            (name, value)
+            for name, value in [("Content-Security-Policy", policy), *fixed]
+            if name.lower() not in given
+        )
+        if _is_private(given.get("content-disposition", "")):
             response.headers["Cache-Control"] = "no-store"
         return response
 
 
-def _is_private(response) -> bool:
+def _is_private(disposition: str) -> bool:
     """A page for one person, or any download: no browser or proxy may keep a copy."""
     if request.endpoint == "static":
         return False
@@ -213,7 +221,7 @@ def _is_private(response) -> bool:
     # Not is_authenticated: it reads the account's active flag, which after a commit would
     # load the person from the database again.
     signed_in = user is not None and not user.is_anonymous
-    return signed_in or "attachment" in response.headers.get("Content-Disposition", "")
+    return signed_in or "attachment" in disposition
 
 
 def _register_commands(app: Flask) -> None:
