@@ -3,6 +3,7 @@
 import pytest
 
 from tests.conftest import fresh_database, make_app, sign_in
+from trainer.extensions import limiter
 
 
 def statuses(client, tries, email="nobody@example.org", address=None):
@@ -59,3 +60,21 @@ def test_sign_in_still_works_with_limits_on(tmp_path):
     app = make_app(tmp_path, RATELIMIT_ENABLED=True)
     with fresh_database(app):
         assert sign_in(app.test_client(), "nobody@example.org", "x").status_code == 200
+
+
+def test_a_limit_set_for_every_page_still_counts(tmp_path):
+    try:
+        app = make_app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_DEFAULT="2 per minute")
+        with fresh_database(app):
+            client = app.test_client()
+            assert [client.get("/glossary").status_code for _ in range(3)] == [200, 200, 429]
+    finally:
+        limiter.limit_manager.set_default_limits([])  # the limiter outlives this app
+
+
+def test_pages_without_a_limit_are_not_counted(tmp_path):
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute")
+    with fresh_database(app):
+        client = app.test_client()
+        assert {client.get("/glossary").status_code for _ in range(5)} == {200}
+        assert statuses(client, 3) == [200, 200, 429]
