@@ -77,12 +77,14 @@ def _register_extensions(app: Flask) -> None:
 
     from .database import configure_engine
     from .extensions import csrf, db, limiter, login_manager
+    from .web import KeptSignerSessions
 
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
     csrf.init_app(app)
     limiter.init_app(app)
+    app.session_interface = KeptSignerSessions()
     _check_limits_only_where_set(app, limiter)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import TypeVar
 
-from flask import Response, abort, current_app, has_request_context, request
+from flask import Flask, Response, abort, current_app, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import DateField, TextAreaField
@@ -108,3 +109,18 @@ class DayField(DateField):
         except ValueError:
             self.data = None
             raise ValueError(self.message) from None
+
+
+class KeptSignerSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signer built once for the app's keys instead
+    of twice for every request; a change of key or of fallback keys builds it again."""
+
+    _kept: tuple = (None, None)
+
+    def get_signing_serializer(self, app: Flask):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        kept_keys, signer = self._kept
+        if kept_keys != keys:
+            signer = super().get_signing_serializer(app)
+            self._kept = (keys, signer)
+        return signer

@@ -117,6 +117,21 @@ def test_the_cookie_is_signed_again_only_when_the_idle_clock_moves_on(app, clien
     assert "session=" in client.get("/account").headers["Set-Cookie"]  # the idle clock moved on
 
 
+def test_a_new_key_signs_new_sessions_and_the_old_one_is_honoured_only_as_a_fallback(
+    app, client, learner
+):
+    sign_in(client, "lena@example.org")
+    cookie = session_cookie(client)
+    assert is_signed_in(browser_with(app, cookie))
+    app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = "a-new-key", [app.secret_key]
+    assert is_signed_in(browser_with(app, cookie))
+    fresh = app.test_client()
+    sign_in(fresh, "lena@example.org")
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert not is_signed_in(browser_with(app, cookie))
+    assert is_signed_in(browser_with(app, session_cookie(fresh)))
+
+
 def test_without_a_configured_key_each_instance_makes_its_own(tmp_path, monkeypatch):
     monkeypatch.delenv("TRAINER_SECRET_KEY", raising=False)
     first = make_app(tmp_path / "one", SECRET_KEY=None)
