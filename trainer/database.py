@@ -51,64 +51,70 @@ def _writers_take_turns(engine: Engine) -> None:
     one before it took, and sometimes gave up. Here the process's connections queue for
     their turn instead, and each starts the moment the one before it ends; only writers in
     other processes still meet SQLite's wait."""
-    turn = threading.Lock()
-
-    class Cursor(sqlite3.Cursor):
-        def execute(self, sql, parameters=()):
-            with self.connection.writing(sql):
-                return super().execute(sql, parameters)
-
-        def executemany(self, sql, parameters):
-            with self.connection.writing(sql):
-                return super().executemany(sql, parameters)
-
-    class Connection(sqlite3.Connection):
-        has_turn = False
-
-        def cursor(self, factory=Cursor):
-            return super().cursor(factory)
-
-        @contextmanager
-        def writing(self, sql: str) -> Iterator[None]:
-            """Wait for this connection's turn before its first write, and give the turn up
-            once no transaction is open."""
-            if not self.has_turn and sql.lstrip()[:7].upper().startswith(WRITING):
-                if not turn.acquire(timeout=BUSY_TIMEOUT_SECONDS):
-                    raise sqlite3.OperationalError("database is locked")
-                self.has_turn = True
-            try:
-                yield
-            finally:
-                self._end_turn_outside_transaction()
-
-        def commit(self) -> None:
-            self._end_transaction(super().commit)
-
-        def rollback(self) -> None:
-            self._end_transaction(super().rollback)
-
-        def _end_transaction(self, end: Callable[[], None]) -> None:
-            try:
-                end()
-            finally:
-                self._end_turn_outside_transaction()
-
-        def close(self) -> None:
-            try:
-                super().close()
-            finally:
-                if self.has_turn:
-                    self.has_turn = False
-                    turn.release()
-
-        def _end_turn_outside_transaction(self) -> None:
-            if self.has_turn and not self.in_transaction:
-                self.has_turn = False
-                turn.release()
+    connection = type("Connection", (_QueuedConnection,), {"turn": threading.Lock()})
 
     @event.listens_for(engine, "do_connect")
     def _queued_connection(_dialect, _record, _cargs, cparams) -> None:
-        cparams.setdefault("factory", Connection)
+        cparams.setdefault("factory", connection)
+
+
+class _QueuedCursor(sqlite3.Cursor):
+    def execute(self, sql, parameters=()):
+        with self.connection.writing(sql):
+            return super().execute(sql, parameters)
+
+    def executemany(self, sql, parameters):
+        with self.connection.writing(sql):
+            return super().executemany(sql, parameters)
+
+
+class _QueuedConnection(sqlite3.Connection):
+    """A connection that holds its engine's `turn` from its first write until no
+    transaction is open."""
+
+    turn: threading.Lock
+    has_turn = False
+
+    def cursor(self, factory=_QueuedCursor):
+        return super().cursor(factory)
+
+    @contextmanager
+    def writing(self, sql: str) -> Iterator[None]:
+        """Wait for this connection's turn before its first write, and give the turn up
+        once no transaction is open."""
+        if not self.has_turn and sql.lstrip()[:7].upper().startswith(WRITING):
+            if not self.turn.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+                raise sqlite3.OperationalError("database is locked")
+            self.has_turn = True
+        try:
+            yield
+        finally:
+            self._end_turn_outside_transaction()
+
+    def commit(self) -> None:
+        self._end_transaction(super().commit)
+
+    def rollback(self) -> None:
+        self._end_transaction(super().rollback)
+
+    def _end_transaction(self, end: Callable[[], None]) -> None:
+        try:
+            end()
+        finally:
+            self._end_turn_outside_transaction()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self.has_turn:
+                self.has_turn = False
+                self.turn.release()
+
+    def _end_turn_outside_transaction(self) -> None:
+        if self.has_turn and not self.in_transaction:
+            self.has_turn = False
+            self.turn.release()
 
 
 def _fresh_connections_after_fork(engine: Engine) -> None:
