@@ -101,6 +101,12 @@ def sign_in_as(page, base_url: str, email: str, password: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def fill_in(page, answers: dict[str, str]) -> None:
+    """Type each answer into the field with that label."""
+    for label, answer in answers.items():
+        page.get_by_label(label).fill(answer)
+
+
 def serious_accessibility_problems(page) -> list[str]:
     """axe-core (shipped inside axe-playwright-python) on the current page."""
     from axe_playwright_python.sync_playwright import Axe

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
+    fill_in,
     pass_the_basics_check,
     serious_accessibility_problems,
     sign_in_as,
@@ -106,11 +107,16 @@ def test_complete_a_scenario_on_the_best_path_and_compare_records(live_server, p
     choose(page, BEST_PATH[1])
     expect(page.get_by_role("heading", name="You passed")).to_be_visible()
     accessible(page)
-    page.get_by_label("What did you decide?").fill("Referred the same day.")
-    page.get_by_label("Who did you share with, or decide not to share with?").fill("Duty team")
-    page.get_by_label("When?").fill("10:15 by phone")
-    page.get_by_label("Why?").fill("Unexplained bruise, non-mobile baby")
-    page.get_by_label("On what lawful basis?").fill("Public task")
+    fill_in(
+        page,
+        {
+            "What did you decide?": "Referred the same day.",
+            "Who did you share with, or decide not to share with?": "Duty team",
+            "When?": "10:15 by phone",
+            "Why?": "Unexplained bruise, non-mobile baby",
+            "On what lawful basis?": "Public task",
+        },
+    )
     page.get_by_role("button", name="Save my record").click()
     expect(page.get_by_text("Your record beside the model record")).to_be_visible()
     accessible(page)
