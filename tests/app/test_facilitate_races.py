@@ -5,11 +5,14 @@ Run on SQLite by default and on PostgreSQL when TRAINER_TEST_DATABASE_URL names 
 
 from __future__ import annotations
 
+import threading
+
 from tests.app.test_exact_records import at_once
 from tests.app.test_facilitate import join_as_guest, make_session, open_room, person, press
 from tests.conftest import make_organisation, make_user
 from trainer.extensions import db
-from trainer.models import Booking, Participant, Vote
+from trainer.facilitate import services
+from trainer.models import Booking, Participant, TrainingSession, Vote
 
 PHONES = 24
 
@@ -73,3 +76,38 @@ def test_racing_for_the_last_places_books_exactly_the_capacity(app):
     assert len(bookings) == 10
     assert sorted(b.place for b in bookings if b.place) == [1, 2, 3]
     assert sum(b.status == "waiting" for b in bookings) == 7
+
+
+def test_a_vote_that_meets_the_close_of_voting_is_refused_not_counted_late(app, monkeypatch):
+    trainer = make_user("trainer", email="t@example.org", org=make_organisation())
+    session, presenter = open_room(app, trainer, trainer.organisation)
+    phone = join_as_guest(app, session.join_code, "P1", "health")
+    press(presenter, session, "start:bruise-on-baby")
+    press(presenter, session, "open")
+    store = services._upsert
+    db.session.refresh(session)
+    close = {"action": "close", "version": session.state_version}
+
+    def presenter_closes_first(*args, **kwargs):
+        # The phone has seen voting open; the presenter closes it before the vote is written.
+        closing = threading.Thread(target=lambda: closed.append(press_close()))
+        closing.start()
+        closing.join()
+        store(*args, **kwargs)
+
+    def press_close():
+        with app.app_context():
+            return presenter.post(f"/sessions/{session.id}/live", data=close).status_code
+
+    closed = []
+    monkeypatch.setattr(services, "_upsert", presenter_closes_first)
+    db.session.commit()
+    response = phone.post(
+        f"/sessions/{session.id}/room", data={"stage": "bruise-on-baby:0", "choice": "wait"}
+    )
+    assert response.status_code == 302
+    assert closed == [302]
+    db.session.expire_all()
+    assert db.session.scalar(db.select(TrainingSession.live_phase)) == "closed"
+    assert db.session.scalar(db.select(db.func.count()).select_from(Vote)) == 0
+    assert presenter.get(f"/sessions/{session.id}/live.json").json["counts"]["total"] == 0

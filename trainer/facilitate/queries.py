@@ -180,12 +180,18 @@ STATE_READ = select(
 ).where(TrainingSession.id == bindparam("session_id"))
 
 
-def live_state(session_id: int):
+# The same, holding the row against the presenter's next step until the transaction ends
+# (FOR SHARE on PostgreSQL; SQLite has no row locks, and its one writer holds the database).
+STATE_READ_LOCKED = STATE_READ.with_for_update(read=True)
+
+
+def live_state(session_id: int, locked: bool = False):
     """The session's live state, as a Core read on the request's own connection.
 
     Without the ORM's object machinery: hundreds of phones ask every 2 seconds.
     """
-    return db.session.connection().execute(STATE_READ, {"session_id": session_id}).first()
+    read = STATE_READ_LOCKED if locked else STATE_READ
+    return db.session.connection().execute(read, {"session_id": session_id}).first()
 
 
 def vote_counts(session: TrainingSession, catalogue: Catalogue) -> dict:

@@ -291,7 +291,7 @@ def claim(session: TrainingSession, participant: Participant, user: User) -> Par
 def vote(session_id: int, participant: Participant, stage_key: str, choice_id: str) -> bool:
     """Record or change a vote while voting is open on that stage; False once it has closed."""
     state = queries.live_state(session_id)
-    if state is None or state.live_phase != "voting" or stage_key != stage_key_of(state):
+    if not _voting_on(state, stage_key):
         return False
     _upsert(
         Vote,
@@ -307,8 +307,17 @@ def vote(session_id: int, participant: Participant, stage_key: str, choice_id: s
         ["session_id", "case_id", "stage", "participant_id"],
         {"choice_id": choice_id, "updated_at": queries.now()},
     )
+    # Asked again once the vote is written, holding the state until the vote is committed:
+    # a presenter who closed voting in between wins, and the vote is not counted late.
+    if not _voting_on(queries.live_state(session_id, locked=True), stage_key):
+        db.session.rollback()
+        return False
     db.session.commit()
     return True
+
+
+def _voting_on(state, stage_key: str) -> bool:
+    return state is not None and state.live_phase == "voting" and stage_key == stage_key_of(state)
 
 
 def stage_key_of(state) -> str:
