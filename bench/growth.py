@@ -4,8 +4,10 @@ The real curriculum is copied 1, 10 and 100 times over under new ids (bench/curr
 At each size: the catalogue built in-process (create_app), the module page and the home page
 through the Flask test client (median), and gunicorn's start-up to the first answered request
 with an empty instance folder and again restarted, with each worker's memory after start-up.
-A size that would not fit the time budget, at the pace of the sizes before it, is left out
-and the report says so.
+A size that would not fit the time budget is left out and the report says so: its time is
+estimated from the size before it, with the parts that grow with the content (writing it,
+building the catalogue in-process and gunicorn's first start) scaled up and the rest as it
+was.
 
 Run with:  .venv/bin/python -m bench.growth [--times 1,10,100] [--requests 200]
            [--budget 240] [--json PATH]
@@ -49,12 +51,15 @@ def median_ms(client, path: str, requests: int) -> float:
     return statistics.median(timings) * 1000
 
 
-def one_size(times: int, folder: Path, requests: int) -> dict[str, str]:
+def one_size(times: int, folder: Path, requests: int) -> tuple[dict[str, str], float]:
+    """The figures for one size, and the seconds spent on the parts that grow with it."""
+    writing = time.perf_counter()
     content = folder / "content"
     copy_real(PROJECT_ROOT, content)
     add_copies(PROJECT_ROOT, content, times - 1)
     database = f"sqlite:///{folder / 'bench.db'}"
     started, cpu = time.perf_counter(), time.process_time()
+    written = started - writing
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": database,
@@ -63,7 +68,8 @@ def one_size(times: int, folder: Path, requests: int) -> dict[str, str]:
             "CONTENT_DIR": str(content),
         }
     )
-    built = f"{time.perf_counter() - started:.2f} s (CPU {time.process_time() - cpu:.2f} s)"
+    build_seconds = time.perf_counter() - started
+    built = f"{build_seconds:.2f} s (CPU {time.process_time() - cpu:.2f} s)"
     with app.app_context():
         db.create_all()
         summary = current_catalogue().summary()
@@ -94,27 +100,30 @@ def one_size(times: int, folder: Path, requests: int) -> dict[str, str]:
     found["largest worker after start-up"] = (
         f"RSS {megabytes(max(w[0] for w in workers))}, PSS {megabytes(max(w[1] for w in workers))}"
     )
-    return found
+    return found, written + build_seconds + first
 
 
 def measure(sizes: list[int], requests: int, budget: float, report: Report) -> None:
     results: dict[int, dict[str, str]] = {}
     left_out = []
     started = time.perf_counter()
-    pace = None  # seconds per copy of the curriculum, from the last size measured
+    last = None  # (size, seconds it took, seconds of those that grow with the content)
     for times in sizes:
         spent = time.perf_counter() - started
-        if pace is not None and spent + pace * times > budget:
-            left_out.append(
-                f"{times}x was not measured: at the pace of the sizes before it, it would take "
-                f"about {pace * times:.0f} s, past this script's budget of {budget:.0f} s "
-                f"({spent:.0f} s spent); run it alone with a larger --budget"
-            )
-            continue
+        if last is not None:
+            size, took, growing = last
+            estimate = took - growing + growing * times / size
+            if spent + estimate > budget:
+                left_out.append(
+                    f"{times}x was not measured: from {size}x it would take about "
+                    f"{estimate:.0f} s, past this script's budget of {budget:.0f} s "
+                    f"({spent:.0f} s spent); run it alone with a larger --budget"
+                )
+                continue
         began = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix=f"bench-growth-{times}-") as folder:
-            results[times] = one_size(times, Path(folder), requests)
-        pace = (time.perf_counter() - began) / times
+            results[times], growing = one_size(times, Path(folder), requests)
+        last = (times, time.perf_counter() - began, growing)
         print(f"{times}x: {results[times]}", flush=True)
     if results:
         for what in next(iter(results.values())):
@@ -129,6 +138,7 @@ def measure(sizes: list[int], requests: int, budget: float, report: Report) -> N
         "that start left."
     )
     for text in left_out:
+        print(text, flush=True)
         report.note(text)
 
 
