@@ -147,7 +147,8 @@ def render_page(template: str, key: Hashable, **context) -> str:
     is mounted, whether someone is signed in and the navigation they see are added here. What
     belongs to one request (the script nonce, the form token and the person's name) is put in
     on each request. A page is never kept while a message waits to be shown, or when
-    rendering it made a form token or changed the session.
+    rendering it made a form token or changed the session (a change made before it, such as
+    the session clock moving on, says nothing of the page).
     """
     if "_flashes" in session:
         return render_template(template, **context)
@@ -157,8 +158,10 @@ def render_page(template: str, key: Hashable, **context) -> str:
     store = current_app.jinja_env.pages
     page = store.get(full_key)
     if page is None:
+        was_modified, was = session.modified, dict(session)
         page = tuple(_MARKS.split(_render_to_keep(template, context)))
-        if not (session.modified or "csrf_token" in g):
+        changed = (session.modified and not was_modified) or dict(session) != was
+        if not (changed or "csrf_token" in g):
             store.put(full_key, page)
     return _fill_in(page)
 

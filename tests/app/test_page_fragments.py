@@ -180,3 +180,23 @@ def test_kept_pages_stay_within_their_byte_budget_dropping_the_least_recently_us
     assert [pages.get(key) for key in "abcd"] == [a, None, c, d]
     pages.put("a", ("v" * 25,))
     assert len(pages) == 1 and pages.get("a") == ("v" * 25,)
+
+
+def test_a_page_is_kept_when_the_session_clock_moved_on_before_it_was_rendered(app):
+    make_user("learner", email="lee@example.org")
+    make_user("learner", email="max@example.org")
+    lee, max_ = app.test_client(), app.test_client()
+    for email, client in (("lee@example.org", lee), ("max@example.org", max_)):
+        with app.app_context():
+            sign_in(client, email)
+    with lee.session_transaction() as session:
+        session["seen_at"] -= 120  # the cookie is signed again once a minute
+        last_seen = session["seen_at"]
+    kept = app.jinja_env.pages
+    before = len(kept)
+    assert "Signed in as Test Learner" in read(lee, MODULE).get_text()
+    with lee.session_transaction() as session:
+        assert session["seen_at"] > last_seen
+    assert len(kept) == before + 1
+    read(max_, MODULE)
+    assert len(kept) == before + 1  # served the page kept while Lee's clock moved on
