@@ -160,7 +160,7 @@ def kolibri(folder: Path, seconds: int) -> dict:
             request(port, "GET", sign_in_path)
         time.sleep(1.0)
         memory = [memory_kib(pid) for pid in process_group(process.pid)]
-        load = wrk.run(f"http://127.0.0.1:{port}{sign_in_path}", seconds)
+        load = wrk.rounds(f"http://127.0.0.1:{port}{sign_in_path}", round_seconds(seconds))
     finally:
         stop_group(process)
     process, _port, again = start_kolibri(env, log)
@@ -190,7 +190,7 @@ def ours(data: dict, folder: Path, seconds: int) -> dict:
                 request(server.port, "GET", "/auth/login")
             time.sleep(1.0)
             memory = [memory_kib(pid) for pid in [server.process.pid, *server.worker_pids()]]
-            load = wrk.run(server.url("/auth/login"), seconds)
+            load = wrk.rounds(server.url("/auth/login"), round_seconds(seconds))
         with gunicorn(APP, env, log) as server:
             again = server.started_seconds
     finally:
@@ -213,11 +213,17 @@ def _memory(found: dict) -> str:
     return f"{count} process{'es' if count > 1 else ''} ({each}); PSS together {megabytes(total)}"
 
 
+def round_seconds(seconds: int) -> int:
+    return max(1, seconds // 3)
+
+
 def _load(found: dict) -> str:
-    load = found["load"]
+    loads = found["load"]
+    load = loads.best
     return (
         f"{found['path']} ({found['bytes']:,} bytes): {load.requests_per_second:,.0f} req/s, "
-        f"p50 {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms, {load.errors} errors"
+        f"p50 {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms, {loads.errors} errors "
+        f"(rounds: {loads.shown()} req/s)"
     )
 
 
@@ -252,8 +258,11 @@ def measure(data: dict, folder: Path, seconds: int, report: Report) -> None:
         "not announce itself by zeroconf and does not report usage: nothing outside this "
         "machine can be reached, and nothing may be sent there. Its server is one process "
         "(cheroot, threaded); ours is gunicorn with 2 workers and its master, as the other "
-        f"benchmarks run it. Both sign-in pages were loaded with `{wrk.shown(wrk.command('URL', seconds))}` "
-        "after ten requests to warm them, and memory was read from /proc/PID/smaps_rollup of "
+        "benchmarks run it. Both sign-in pages were loaded in "
+        f"{wrk.ROUNDS} rounds of {round_seconds(seconds)} s, each on new connections, with "
+        f"`{wrk.shown(wrk.command('URL', round_seconds(seconds)))}` after ten requests and a "
+        f"{wrk.WARM_UP_SECONDS} s load to warm them (the best round is given, as for the "
+        "pages above), and memory was read from /proc/PID/smaps_rollup of "
         "every process after those ten requests. Start-up runs from launching the server to "
         "the first answer to /, or /healthz for ours."
     )

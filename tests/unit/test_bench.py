@@ -264,3 +264,13 @@ def test_a_failure_shown_on_the_page_names_no_folder_of_this_machine():
         _without_local_paths(trace)
         == 'File "bench/submit.py", line 1\nFile "PYTHON/lib/asyncio/x.py"'
     )
+
+
+def test_rounds_of_load_give_the_fastest_round_and_every_error():
+    def load(rate: float, errors: int) -> wrk.Load:
+        return wrk.Load(1000, 1.0, rate, 5.0, 20.0, errors, 0)
+
+    loads = wrk.Rounds((load(1105.4, 0), load(443.0, 2), load(1154.0, 1)))
+    assert loads.best.requests_per_second == 1154.0
+    assert loads.errors == 3
+    assert loads.shown() == "1,105 / 443 / 1,154"
