@@ -74,7 +74,6 @@ def _defaults(instance_path: Path) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "WTF_CSRF_TIME_LIMIT": None,
         "BASE_URL": "",
         "MAIL_FROM": "Information Sharing Training <no-reply@localhost>",
@@ -117,6 +116,11 @@ def load_config(instance_path: Path, overrides: Mapping | None = None) -> dict:
         config[key] = _whole_number(key, config[key])
     config["PROXY_COUNT"] = _whole_number("PROXY_COUNT", config["PROXY_COUNT"], minimum=0)
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["SESSION_HOURS"])
+    # A database server may drop a pooled connection (a restart, an idle timeout), so each is
+    # tested as it is taken; a SQLite file has none to drop, and the test would be a query more
+    # on every request.
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
     if config["AUDIT_RETENTION_YEARS"] < config["ACCOUNT_RETENTION_YEARS"]:
         raise RuntimeError(
             "TRAINER_AUDIT_RETENTION_YEARS must be at least TRAINER_ACCOUNT_RETENTION_YEARS: "

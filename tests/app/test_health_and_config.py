@@ -1,10 +1,12 @@
 """Health check, configuration and start-up refusal of bad content or unsafe settings."""
 
 import pytest
+from sqlalchemy import event
 
-from tests.conftest import FIXTURES, make_app
+from tests.conftest import FIXTURES, fresh_database, make_app, make_user, sign_in
 from trainer.config import normalise_database_url
 from trainer.content import ContentError
+from trainer.extensions import db
 
 
 def test_healthz_reports_database_and_content_counts(client):
@@ -91,3 +93,27 @@ def test_production_cookies_are_secure(tmp_path, monkeypatch):
 )
 def test_database_urls_from_hosting_providers_use_psycopg_3(given, expected):
     assert normalise_database_url(given) == expected
+
+
+def test_a_page_on_sqlite_sends_no_ping_before_its_queries(tmp_path):
+    sent = []
+    with fresh_database(make_app(tmp_path)) as app:
+        make_user("learner", email="lena@example.org")
+        client = app.test_client()
+        sign_in(client, "lena@example.org")
+        db.session.remove()
+        db.engine.dispose()  # the connections opened from here on are traced
+        event.listen(
+            db.engine,
+            "connect",
+            lambda connection, _record: connection.set_trace_callback(sent.append),
+        )
+        with app.app_context():
+            assert client.get("/courses/basics/why-share").status_code == 200
+    assert sent, "the page read nothing"
+    assert not [statement for statement in sent if statement.strip().upper() == "SELECT 1"]
+
+
+def test_connections_to_a_database_server_are_checked_before_use(tmp_path):
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI="postgresql://trainer@127.0.0.1:1/none")
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
