@@ -252,9 +252,9 @@ def imports_confirm(batch_id: int):
 def certificates():
     form = CertificateSearchForm(request.args)
     form.validate()
-    found = queries.certificates(form.q.data or "")
+    matches = queries.certificates(form.q.data or "")
     return render_template(
-        "admin/certificates.html", form=form, found=found, searched=bool(form.q.data)
+        "admin/certificates.html", form=form, matches=matches, searched=bool(form.q.data)
     )
 
 

@@ -68,11 +68,11 @@ def complete_module(course_id: str, module_id: str):
 def cases():
     catalogue = current_catalogue()
     filters = CaseFilters.from_args(request.args)
-    found = filter_cases(catalogue, filters)
+    shown = filter_cases(catalogue, filters)
     return render_template(
         "learn/cases.html",
-        cases=found,
-        scenarios={case.id: scenarios_for_case(catalogue, case.id) for case in found},
+        cases=shown,
+        scenarios={case.id: scenarios_for_case(catalogue, case.id) for case in shown},
         finished=quizzes_finished_by(current_user.id) if current_user.is_authenticated else set(),
         filters=filters,
         themes=case_themes(catalogue),
