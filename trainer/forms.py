@@ -90,7 +90,10 @@ def day_field(label: str, example: str, required: str) -> DayField:
 
 
 class Checkboxes(SelectMultipleField):
+    """Boxes to tick; none ticked, or a form sent with nothing in it, is an empty list."""
+
     def __init__(self, label: str, **kwargs) -> None:
+        kwargs.setdefault("default", list)
         super().__init__(label, widget=GovCheckboxesInput(), validate_choice=False, **kwargs)
 
 

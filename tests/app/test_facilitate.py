@@ -140,6 +140,16 @@ def test_session_form_says_what_to_fix(client, trainer, org, changes, message):
     assert db.session.scalar(db.select(db.func.count()).select_from(TrainingSession)) == 0
 
 
+def test_an_empty_session_form_says_what_to_fix_and_saves_nothing(client, trainer, org):
+    sign_in(client, trainer.email)
+    response = client.post("/sessions/new", data={})
+    assert response.status_code == 200
+    summary = page_of(response).select_one(".govuk-error-summary").text
+    assert "Enter a title for the session" in summary
+    assert "Select the organisations or the partnership it is open to" in summary
+    assert db.session.scalar(db.select(db.func.count()).select_from(TrainingSession)) == 0
+
+
 def test_learner_books_and_the_waiting_list_fills_a_freed_place(client, app, trainer, org):
     session = make_session(trainer, [org], capacity=1)
     first = make_user("learner", email="first@example.org", org=org)
