@@ -13,6 +13,7 @@ request that loses the race treats the fact as already recorded.
 from __future__ import annotations
 
 import calendar
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -233,25 +234,20 @@ def progress_in_every_course(catalogue: Catalogue, activity: Activity) -> dict[s
     """progress_in for every course at once, from the learner's activity."""
     latest = {completion.course_id: completion for completion in activity.completions}
     passes = [(a.quiz_id, a.finished_at) for a in activity.attempts if a.passed]
+    read_in: dict[tuple[str, int], set[str]] = defaultdict(set)  # by course and cycle
+    for r in activity.reads:
+        read_in[r.course_id, r.cycle].add(r.module_id)
     every = {}
     for course in catalogue.courses.values():
         completion = latest.get(course.id)
         cycle = completion.cycle + 1 if completion else 0
         since = completion.completed_at if completion else EPOCH
         finals = set(course.completion_quizzes)
-
-        def read_in(wanted: int, course_id: str = course.id) -> set[str]:
-            return {
-                r.module_id
-                for r in activity.reads
-                if r.course_id == course_id and r.cycle == wanted
-            }
-
-        read = read_in(cycle)
+        read = set(read_in.get((course.id, cycle), ()))
         passed = {q for q, at in passes if q in finals and at > since}
         completed_read, completed_passed = set(), set()
         if completion and not (read or passed):
-            completed_read = read_in(completion.cycle)
+            completed_read = set(read_in.get((course.id, completion.cycle), ()))
             completed_passed = {
                 q for q, at in passes if q in finals and EPOCH < at <= completion.completed_at
             }
