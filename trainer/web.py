@@ -1,4 +1,4 @@
-"""Helpers every area shares: absolute links, form text, downloads and load-or-404."""
+"""Helpers every area shares: absolute links, form text, downloads, load-or-404 and the session cookie."""
 
 from __future__ import annotations
 
