@@ -97,7 +97,8 @@ def test_database_urls_from_hosting_providers_use_psycopg_3(given, expected):
 
 def test_a_page_on_sqlite_sends_no_ping_before_its_queries(tmp_path):
     sent = []
-    with fresh_database(make_app(tmp_path)) as app:
+    sqlite = f"sqlite:///{tmp_path / 'pings.db'}"  # on PostgreSQL too: this is about SQLite
+    with fresh_database(make_app(tmp_path, SQLALCHEMY_DATABASE_URI=sqlite)) as app:
         make_user("learner", email="lena@example.org")
         client = app.test_client()
         sign_in(client, "lena@example.org")
