@@ -9,6 +9,7 @@ from typing import Protocol, TypeVar
 
 from .links import LinkIndex
 from .problems import Problem
+from .render import Rendered
 
 
 class _HasId(Protocol):
@@ -24,6 +25,8 @@ class Context:
     root: Path
     links: LinkIndex
     problems: list[Problem] = field(default_factory=list)
+    # Texts rendered ahead of parsing (prerender.py), each as render_markdown would give it.
+    rendered: dict[str, Rendered] = field(default_factory=dict)
 
     def name(self, path: Path) -> str:
         """A file's name as authors see it: its path relative to the content root."""

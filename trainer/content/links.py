@@ -76,7 +76,7 @@ class LinkIndex:
 
 def render_text(ctx: Context, text: str, file: str, field: str) -> Rendered:
     """Markdown to safe HTML; each link that does not resolve is a problem at file and field."""
-    rendered = render_markdown(text, ctx.links.resolve)
+    rendered = ctx.rendered.get(text) or render_markdown(text, ctx.links.resolve)
     for link in rendered.broken_links:
         kind = link.split(":", 1)[0]
         expected = EXPECTED.get(kind, "one of [[term:…]], [[case:…]], [[module:…]]")

@@ -26,6 +26,7 @@ from .library import (
 )
 from .links import LinkIndex
 from .model import CaseExample, Catalogue, Course, Module, Quiz
+from .prerender import prerender
 from .problems import ContentError
 from .quizzes import parse_quiz
 
@@ -57,6 +58,7 @@ def validate_folder(root: Path, links: Mapping[str, str], version: str) -> Catal
         raise ContentError(ctx.problems)
     files = _read_files(ctx)
     _index_links(ctx.links, files)
+    ctx.rendered = prerender(_bodies(files), ctx.links.resolve)
     catalogue = _parse(ctx, files, version)
     check_principle_modules(ctx, catalogue)
     check_critical_choices(ctx, catalogue)
@@ -113,6 +115,12 @@ def _index_links(links: LinkIndex, files: _Files) -> None:
             links.add_module(doc.meta, folder.course.meta)
     for doc in files.cases:
         links.add_case(doc.meta)
+
+
+def _bodies(files: _Files) -> list[str]:
+    """The Markdown after the front matter of every module and case example."""
+    modules = [doc.body for folder in files.courses for _, doc in folder.modules]
+    return modules + [doc.body for doc in files.cases]
 
 
 def _parse(ctx: Context, files: _Files, version: str) -> Catalogue:
