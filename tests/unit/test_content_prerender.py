@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import VALID_CONTENT
 from tests.unit.test_content_validation import content_with
 from trainer import PROJECT_ROOT
-from trainer.content import ContentError, load_catalogue, prerender
+from trainer.content import ContentError, forked, links, load_catalogue, prerender
 from trainer.content.render import LinkTarget, render_markdown
 
 TEXTS = [
@@ -25,7 +25,7 @@ def resolve(kind: str, ref: str):
 @pytest.fixture
 def sharing_always(monkeypatch):
     monkeypatch.setattr(prerender, "WORTH_SHARING", 1)
-    monkeypatch.setattr(prerender, "_cores", lambda: 2)
+    monkeypatch.setattr(forked, "_cores", lambda: 2)
 
 
 def test_each_text_is_rendered_as_render_markdown_renders_it(sharing_always):
@@ -67,7 +67,20 @@ def test_a_broken_link_in_a_body_rendered_ahead_is_reported_as_before(tmp_path, 
     with pytest.raises(ContentError) as one_by_one:
         load_catalogue(folder)
     monkeypatch.setattr(prerender, "WORTH_SHARING", 1)
-    monkeypatch.setattr(prerender, "_cores", lambda: 2)
+    monkeypatch.setattr(forked, "_cores", lambda: 2)
     with pytest.raises(ContentError) as ahead:
         load_catalogue(folder)
     assert ahead.value.problems == one_by_one.value.problems
+
+
+def test_every_markdown_text_of_the_curriculum_is_rendered_ahead(sharing_always, monkeypatch):
+    """The texts rendered ahead are those the parsers render: none is left to render later."""
+    rendered_later = []
+
+    def noting(text, resolver):
+        rendered_later.append(text)
+        return render_markdown(text, resolver)
+
+    monkeypatch.setattr(links, "render_markdown", noting)
+    load_catalogue(PROJECT_ROOT)
+    assert rendered_later == []

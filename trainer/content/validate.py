@@ -6,7 +6,7 @@ each format is parsed in its own module: files, links, library, courses, cases, 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +58,7 @@ def validate_folder(root: Path, links: Mapping[str, str], version: str) -> Catal
         raise ContentError(ctx.problems)
     files = _read_files(ctx)
     _index_links(ctx.links, files)
-    ctx.rendered = prerender(_bodies(files), ctx.links.resolve)
+    ctx.rendered = prerender(_markdown_texts(files), ctx.links.resolve)
     catalogue = _parse(ctx, files, version)
     check_principle_modules(ctx, catalogue)
     check_critical_choices(ctx, catalogue)
@@ -117,10 +117,31 @@ def _index_links(links: LinkIndex, files: _Files) -> None:
         links.add_case(doc.meta)
 
 
-def _bodies(files: _Files) -> list[str]:
-    """The Markdown after the front matter of every module and case example."""
-    modules = [doc.body for folder in files.courses for _, doc in folder.modules]
-    return modules + [doc.body for doc in files.cases]
+# The fields the parsers render as Markdown (render_field and render_text). One left out here
+# is rendered when it is parsed, as before: only slower.
+MARKDOWN_FIELDS = frozenset({"text", "feedback", "facilitator_notes", "definition", "summary"})
+
+
+def _markdown_texts(files: _Files) -> list[str]:
+    """The Markdown the parsers will render: the bodies of every module and case example and
+    of the disclaimer, and the Markdown fields of every file, stripped as the parsers read them."""
+    docs = [doc for folder in files.courses for _, doc in folder.modules] + files.cases
+    fielded = [*docs, *files.quizzes, files.glossary, files.principles]
+    fielded += [folder.course for folder in files.courses]
+    bodies = [doc.body for doc in [*docs, files.disclaimer] if doc]
+    return bodies + [text for doc in fielded if doc for text in _fields_in(doc.meta)]
+
+
+def _fields_in(node: object) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in MARKDOWN_FIELDS and isinstance(value, str):
+                yield value.strip()
+            else:
+                yield from _fields_in(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _fields_in(item)
 
 
 def _parse(ctx: Context, files: _Files, version: str) -> Catalogue:
