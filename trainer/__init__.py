@@ -6,12 +6,16 @@ import gc
 import logging
 import os
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, g, request
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+if TYPE_CHECKING:
+    from .content import Catalogue
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SERVICE_NAME = "Information Sharing Training"
@@ -28,13 +32,14 @@ def create_app(config: Mapping | None = None) -> Flask:
             template_folder=str(PROJECT_ROOT / "templates"),
         )
         _load_config(app, config)
+        content = _start_loading_content(app)
         _register_extensions(app)
-        _load_content(app)
         _register_templates(app)
         _register_blueprints(app)
         _register_error_handlers(app)
         _register_security_headers(app)
         _register_commands(app)
+        _finish_loading_content(app, content)
     return app
 
 
@@ -109,13 +114,20 @@ def _register_extensions(app: Flask) -> None:
     WTFormsHelpers(app)
 
 
-def _load_content(app: Flask) -> None:
-    """Build the catalogue once; invalid content stops start-up with every problem listed."""
-    from .content import load_catalogue
+def _start_loading_content(app: Flask) -> Callable[[], Catalogue]:
+    """Content is loaded once, first, so that a large curriculum with nothing kept is validated
+    in a forked copy while the rest of the app is built here (before any database connection
+    or thread exists to be copied)."""
+    from .content.loader import start_loading
 
-    catalogue = load_catalogue(
+    return start_loading(
         app.config["CONTENT_DIR"], cache_dir=content_cache_dir(Path(app.instance_path))
     )
+
+
+def _finish_loading_content(app: Flask, content: Callable[[], Catalogue]) -> None:
+    """Invalid content stops start-up with every problem listed."""
+    catalogue = content()
     app.extensions["catalogue"] = catalogue
     logger.info("content loaded: %s", catalogue.summary())
 

@@ -19,7 +19,7 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 
@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 def content_version(root: Path) -> str:
     """A fingerprint of every file in the content folders: their names and their bytes."""
     digest = hashlib.sha256()
-    for path in _content_files(root):
+    for path in content_files(root):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:16]
@@ -83,8 +83,11 @@ def write_cached(folder: Path, key: str, catalogue: Catalogue) -> None:
             partial.unlink(missing_ok=True)
 
 
-def _content_files(root: Path) -> Iterator[Path]:
-    for name in CONTENT_FOLDERS:
-        folder = root / name
-        if folder.is_dir():
-            yield from sorted(path for path in folder.rglob("*") if path.is_file())
+def content_files(root: Path) -> list[Path]:
+    """Every file in the content folders, in a fixed order."""
+    return [
+        path
+        for name in CONTENT_FOLDERS
+        if (root / name).is_dir()
+        for path in sorted(p for p in (root / name).rglob("*") if p.is_file())
+    ]
