@@ -25,3 +25,22 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+    def result_processor(self, dialect, coltype):
+        """On SQLite, which keeps a time as text in UTC ("2026-11-28 14:03:20.150329"), the text
+        is read as a UTC time in one step: parsing and then setting the zone took six times as
+        long (1.1 µs a value against 0.2), a tenth of the home page of a learner with a long
+        history. Text in any other form is read as before."""
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        as_before = super().result_processor(dialect, coltype)
+
+        def read_as_utc(value):
+            if value is None:
+                return None
+            try:
+                return datetime.fromisoformat(value + "+00:00")
+            except (TypeError, ValueError):
+                return as_before(value) if as_before else value
+
+        return read_as_utc
