@@ -25,6 +25,7 @@ from trainer.content.model import Course, Module
 from trainer.credit import course_minutes, ledger_for
 from trainer.events import course_completed
 from trainer.extensions import db
+from trainer.formats import london_date
 from trainer.models import Attempt, CourseCompletion, ModuleRead, User
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -153,6 +154,22 @@ class CourseProgress:
     def is_complete(self) -> bool:
         """Completed, and no step of a refresher taken since."""
         return self.completion is not None and not self.has_started
+
+    @property
+    def shown(self) -> tuple:
+        """All that a course's status line shows (components/course_status.html), and nothing
+        of whose progress it is: learners in the same state share one rendered card."""
+        completion = self.completion
+        return (
+            self.is_refresher_due,
+            self.is_refresher_near,
+            london_date(completion.completed_at) if completion else None,
+            completion.refresher_due if completion else None,
+            self.days_to_refresher,
+            self.modules_done,
+            len(self.quizzes_passed),
+            self.has_started,
+        )
 
     @property
     def read_marks(self) -> frozenset[str]:

@@ -200,3 +200,55 @@ def test_a_page_is_kept_when_the_session_clock_moved_on_before_it_was_rendered(a
     assert len(kept) == before + 1
     read(max_, MODULE)
     assert len(kept) == before + 1  # served the page kept while Lee's clock moved on
+
+
+def course_status(page: BeautifulSoup) -> str:
+    card = page.select_one(".app-card")
+    status = card.select(".govuk-body")[-1]
+    return status.get_text(" ", strip=True) if status.select(".govuk-tag") else ""
+
+
+def test_each_learner_sees_their_own_standing_on_the_home_page(app):
+    from datetime import UTC, date, datetime
+
+    from trainer.extensions import db
+    from trainer.models import CourseCompletion
+
+    people = {
+        name: make_user("learner", email=f"{name}@example.org")
+        for name in ("lee", "ada", "sam", "kim")
+    }
+    db.session.add_all(
+        CourseCompletion(
+            user_id=people[name].id,
+            course_id="basics",
+            cycle=0,
+            completed_at=datetime(2026, 11, day, 12, tzinfo=UTC),
+            refresher_due=date(2028, 11, day),
+            cpd_minutes=40,
+        )
+        for name, day in (("sam", 2), ("kim", 3))
+    )
+    db.session.commit()
+    clients = {name: app.test_client() for name in people}
+    for name, client in clients.items():
+        with app.app_context():
+            sign_in(client, f"{name}@example.org")
+    with app.app_context():
+        clients["lee"].post(f"{MODULE}/complete")
+    expected = {
+        "lee": "In progress 1 of 2 modules read, 0 of 1 final assessments passed.",
+        "ada": "Not started",
+        "sam": "Completed on 2 November 2026. Refresher due 2 November 2028.",
+        "kim": "Completed on 3 November 2026. Refresher due 3 November 2028.",
+    }
+    visitor = app.test_client()
+    for _ in range(2):  # in turn, so that each is served cards the others' requests rendered
+        for name, client in clients.items():
+            assert course_status(read(client, "/")).startswith(expected[name]), name
+        assert course_status(read(visitor, "/")) == ""
+
+    with app.app_context():
+        clients["ada"].post(f"{MODULE}/complete")
+    assert course_status(read(clients["ada"], "/")).startswith("In progress 1 of 2")
+    assert course_status(read(clients["kim"], "/")).startswith(expected["kim"])
